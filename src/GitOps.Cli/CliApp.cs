@@ -1,0 +1,34 @@
+using System.CommandLine;
+
+namespace GitOps.Cli;
+
+/// <summary>Builds the <c>gitops</c> command tree and runs it with injected output writers.</summary>
+public static class CliApp
+{
+    /// <summary>Exit code for valid input / success.</summary>
+    public const int ExitOk = 0;
+
+    /// <summary>Exit code for invalid desired state (validate) or a non-empty diff with --exit-code.</summary>
+    public const int ExitInvalid = 1;
+
+    /// <summary>Exit code for usage errors and infrastructure failures (bad repo, unreachable store, …).</summary>
+    public const int ExitUsage = 2;
+
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand(
+            "gitops: a GitOps reconciler for HAProxy on Docker hosts.\n" +
+            "Desired load-balancer state lives in a Git repository (YAML); containers are discovered on each Docker host;\n" +
+            "every host gets a validated HAProxy configuration, applied without dropping requests, with a full history.");
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var root = BuildRootCommand();
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        return parseResult.Errors.Count > 0 ? ExitUsage : exitCode;
+    }
+}

@@ -1,0 +1,10 @@
+namespace GitOps.Core.Desired;
+
+public enum BalanceAlgorithm
+{
+    RoundRobin,
+    LeastConn,
+    Source,
+    First,
+    Random,
+}

@@ -1,0 +1,7 @@
+namespace GitOps.Core.Desired;
+
+public enum StickyMode
+{
+    Source,
+    Cookie,
+}

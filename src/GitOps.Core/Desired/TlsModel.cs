@@ -1,0 +1,11 @@
+namespace GitOps.Core.Desired;
+
+/// <summary>TLS termination with a PEM bundle (certificate + key) that must exist on each host.</summary>
+public sealed record TlsModel
+{
+    /// <summary>Absolute path of the PEM file on the load-balancer host.</summary>
+    public required string Certificate { get; init; }
+
+    /// <summary>Plain-http port whose requests for this service's routes are redirected to https; null for none. Default 80.</summary>
+    public int? RedirectFrom { get; init; } = 80;
+}

@@ -1,0 +1,7 @@
+namespace GitOps.Core.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Error,
+    Warning,
+}

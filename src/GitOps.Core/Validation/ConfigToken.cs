@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace GitOps.Core.Validation;
+
+/// <summary>
+/// The character rules for every value that can reach an HAProxy configuration. HAProxy splits
+/// lines on whitespace, treats <c>#</c> as a comment, quotes with <c>"</c> and <c>'</c>,
+/// escapes with <c>\</c> and expands <c>$</c> in quotes; none of those may appear, so a
+/// value accepted here can never start a new line, directive or argument.
+/// </summary>
+public static partial class ConfigToken
+{
+    /// <summary>Service, host and server names: <c>[a-z0-9][a-z0-9-]*</c>, at most 63 characters.</summary>
+    public static bool IsName(string? value) => value is not null && NameRegex().IsMatch(value);
+
+    /// <summary>A DNS host name for routing, lowercase, optionally with a leading <c>*.</c> wildcard.</summary>
+    public static bool IsHostName(string? value) => value is not null && value.Length <= 253 && HostNameRegex().IsMatch(value);
+
+    /// <summary>A URL path prefix: starts with <c>/</c>, URL-safe characters only.</summary>
+    public static bool IsUrlPath(string? value) => value is not null && value.Length <= 1024 && UrlPathRegex().IsMatch(value);
+
+    /// <summary>An absolute file path made of safe characters (certificates).</summary>
+    public static bool IsAbsoluteFilePath(string? value) => value is not null && value.Length <= 4096 && FilePathRegex().IsMatch(value) && !value.Contains("//", StringComparison.Ordinal);
+
+    /// <summary>A user name or password for the stats page: printable ASCII without space, quotes, backslash, <c>#</c>, <c>$</c> or <c>:</c>.</summary>
+    public static bool IsCredential(string? value) => value is not null && value.Length is > 0 and <= 128 && CredentialRegex().IsMatch(value);
+
+    /// <summary>An IPv4 or IPv6 address literal.</summary>
+    public static bool IsIpAddress(string? value) => value is not null && IPAddress.TryParse(value, out _) && IpCharsRegex().IsMatch(value);
+
+    /// <summary>A server address: an IP literal or a host name.</summary>
+    public static bool IsAddress(string? value) => IsIpAddress(value) || (IsHostName(value) && !value!.StartsWith('*'));
+
+    /// <summary>A label key or value used for matching (never rendered): printable, no control characters.</summary>
+    public static bool IsLabelText(string? value) => value is not null && value.Length <= 1024 && !value.Any(char.IsControl);
+
+    /// <summary>
+    /// The renderer's last line of defence: throws when <paramref name="value"/> contains anything
+    /// that could break out of one HAProxy argument. Validation should have rejected it before.
+    /// </summary>
+    public static string EnsureSafeArgument(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length == 0 || !SafeArgumentRegex().IsMatch(value))
+        {
+            throw new ArgumentException($"The value '{Printable(value)}' is not safe to place in an HAProxy configuration.", nameof(value));
+        }
+
+        return value;
+    }
+
+    /// <summary>Shows a value with control characters escaped, for error messages.</summary>
+    public static string Printable(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value.Length > 80 ? value[..80] + "…" : value)
+        {
+            builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex NameRegex();
+
+    [GeneratedRegex(@"^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex HostNameRegex();
+
+    [GeneratedRegex("^/[A-Za-z0-9._~/%:@!*+,;=&-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex UrlPathRegex();
+
+    [GeneratedRegex("^(/[A-Za-z0-9._+@=,-]+)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex FilePathRegex();
+
+    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./;<=>?@\\[\\]^_`{|}~-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex CredentialRegex();
+
+    [GeneratedRegex("^[0-9a-fA-F.:]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex IpCharsRegex();
+
+    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./:;<=>?@\\[\\]^_`{|}~-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeArgumentRegex();
+}
