@@ -1,0 +1,8 @@
+namespace GitOps.Core.Text;
+
+public enum DiffKind
+{
+    Same,
+    Added,
+    Removed,
+}
