@@ -24,6 +24,28 @@ public sealed class DockerFixtureTests(DockerFixture docker) : IClassFixture<Doc
     }
 
     [Fact]
+    public async Task RunHttpContainerAsync_HealthCommand_BecomesHealthyAfterStopAndStart()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var options = new HttpContainerOptions { HealthCommand = "wget -q -O /dev/null http://127.0.0.1/", HealthInterval = TimeSpan.FromMilliseconds(500) };
+        var container = await docker.RunHttpContainerAsync(options, cts.Token);
+        await docker.StopAsync(container.Id, cts.Token);
+        Assert.Empty(await docker.GetIpAddressesAsync(container.Id, cts.Token));
+
+        var restarted = await docker.StartAsync(container.Id, cts.Token);
+
+        var status = "";
+        for (var attempt = 0; attempt < 100 && status != "healthy"; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cts.Token);
+            status = (await docker.InspectAsync(container.Id, cts.Token)).GetProperty("State").GetProperty("Health").GetProperty("Status").GetString()!;
+        }
+
+        Assert.Equal("healthy", status);
+        Assert.StartsWith(container.Name + "\n", await DockerFixture.WaitForHttpAsync(restarted.IpAddress, 80, HttpTimeout, cts.Token), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DisposeAsync_ContainersAndNetworksOfTheRun_AreRemoved()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GitOps.Processes;
 using Npgsql;
 
@@ -170,7 +171,7 @@ public sealed class PostgresCluster : IAsyncDisposable
                 await PgCtlStartAsync(port, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (InvalidOperationException) when (attempt < PortAttempts && PortWasTaken())
+            catch (InvalidOperationException ex) when (attempt < PortAttempts && ex.Message.Contains("could not bind", StringComparison.Ordinal))
             {
                 // Someone bound the port between our probe and the server's bind; try another one.
             }
@@ -182,7 +183,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         var logStart = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
         var result = await RunAsServiceUserAsync(
             "pg_ctl",
-            ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", $"-p {port}"],
+            ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o", $"-p {port}"],
             cancellationToken,
             check: false).ConfigureAwait(false);
         if (!result.Succeeded)
@@ -198,8 +199,6 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private async Task PgCtlStopAsync(CancellationToken cancellationToken) =>
         await RunAsServiceUserAsync("pg_ctl", StopArguments, cancellationToken).ConfigureAwait(false);
-
-    private bool PortWasTaken() => ReadLog(0).Contains("could not bind", StringComparison.Ordinal);
 
     private string ReadLog(long from)
     {
