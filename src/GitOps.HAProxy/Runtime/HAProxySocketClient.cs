@@ -5,9 +5,9 @@ namespace GitOps.HAProxy.Runtime;
 
 /// <summary>
 /// Sends one command to an HAProxy unix-socket CLI and returns its whole answer. Works for the
-/// stats socket (runtime API) and for the master CLI (<c>-S</c>): in non-interactive mode both
-/// answer one command and then close the connection, so the answer is everything read until the
-/// peer closes.
+/// stats socket (runtime API) and for the master CLI (<c>-S</c>): the command is written, the
+/// sending side shut down, and the answer is everything read until HAProxy closes the connection
+/// (in non-interactive mode both close after one command once the client has half-closed).
 /// </summary>
 public sealed class HAProxySocketClient
 {
@@ -49,6 +49,10 @@ public sealed class HAProxySocketClient
         {
             await ConnectAsync(socket, socketPath, timeout.Token).ConfigureAwait(false);
             await socket.SendAsync(Encoding.UTF8.GetBytes(command + "\n"), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+
+            // The master CLI keeps a connection open after answering until the client half-closes it;
+            // the stats socket closes by itself either way.
+            socket.Shutdown(SocketShutdown.Send);
             return await ReadToEndAsync(socket, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -109,27 +109,19 @@ public sealed class HAProxyFixture : IAsyncDisposable
                 $"haproxy -c rejected the test config (exit code {check.ExitCode}):\n{Output(check)}\n--- {ConfigPath} ---\n{Numbered(configText)}");
         }
 
-        _process = StartMaster();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(StartTimeout);
+        var process = StartMaster();
+        _process = process;
         try
         {
-            while (true)
-            {
-                EnsureRunning();
-                var processes = await TryShowProcAsync(deadline.Token);
-                if (processes is { Workers.Count: > 0 } && await WorkersAnswerAsync(processes, deadline.Token))
-                {
-                    return processes;
-                }
-
-                await Task.Delay(PollInterval, deadline.Token);
-            }
+            return await WaitUntilServingAsync(cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch
         {
-            throw new TimeoutException(
-                $"HAProxy did not have a worker answering within {StartTimeout.TotalSeconds:0} s. Its output:\n{Log}");
+            // A half-started HAProxy must not outlive a test whose setup failed (xUnit then skips DisposeAsync).
+            _process = null;
+            await StopAsync(process);
+            process.Dispose();
+            throw;
         }
     }
 
@@ -212,13 +204,13 @@ public sealed class HAProxyFixture : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops HAProxy (SIGTERM to the master, SIGKILL to the tree if it lingers) and deletes the directory.</summary>
+    /// <summary>Stops HAProxy (SIGTERM to the master, SIGKILL to the tree if it lingers) and deletes the directory. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_process is not null)
+        if (Interlocked.Exchange(ref _process, null) is { } process)
         {
-            await StopAsync(_process);
-            _process.Dispose();
+            await StopAsync(process);
+            process.Dispose();
         }
 
         try
@@ -282,6 +274,31 @@ public sealed class HAProxyFixture : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private async Task<HAProxyProcessList> WaitUntilServingAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StartTimeout);
+        try
+        {
+            while (true)
+            {
+                EnsureRunning();
+                var processes = await TryShowProcAsync(deadline.Token);
+                if (processes is { Workers.Count: > 0 } && await WorkersAnswerAsync(processes, deadline.Token))
+                {
+                    return processes;
+                }
+
+                await Task.Delay(PollInterval, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"HAProxy did not have a worker answering within {StartTimeout.TotalSeconds:0} s. Its output:\n{Log}");
+        }
     }
 
     private async Task<ProcessResult> CheckFileAsync(string path, CancellationToken cancellationToken) =>
