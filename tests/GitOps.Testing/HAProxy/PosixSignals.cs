@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace GitOps.Testing.HAProxy;
 
 /// <summary>Sends a signal to a process: .NET can only SIGKILL, and HAProxy's master stops cleanly on SIGTERM.</summary>
-internal static partial class PosixSignals
+internal static class PosixSignals
 {
     public const int SigTerm = 15;
 

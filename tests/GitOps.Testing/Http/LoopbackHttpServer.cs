@@ -93,7 +93,8 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
     {
-        // Lets AcceptLoopAsync record the task before this one can remove it.
+        // Hand the accept loop back its thread at once. A connection that ends before the loop records
+        // it leaves a finished entry behind, which DisposeAsync handles like any other.
         await Task.Yield();
         try
         {
