@@ -201,6 +201,12 @@ public static class EffectiveModelBuilder
         var network = networkName is null
             ? container.Networks.OrderBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
             : container.Networks.FirstOrDefault(n => string.Equals(n.Name, networkName, StringComparison.Ordinal));
+        if (network is not null && !ConfigToken.IsIpAddress(network.IPAddress))
+        {
+            diagnostics.Add(new Diagnostic(EffectiveDiagnostics.NoAddress, $"container '{DiscoveryDiagnostics.Show(container.Name)}' matches service '{service.Name}' but its address '{DiscoveryDiagnostics.Show(network.IPAddress)}' on network '{DiscoveryDiagnostics.Show(network.Name)}' is not an IP address; it is not served.", null, DiagnosticSeverity.Warning));
+            return null;
+        }
+
         if (network is null)
         {
             diagnostics.Add(networkName is null
