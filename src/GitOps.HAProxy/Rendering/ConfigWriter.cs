@@ -13,9 +13,18 @@ internal sealed class ConfigWriter
     private const string Indent = "    ";
     private readonly StringBuilder _text = new(4096);
 
+    /// <summary>A top-level comment line.</summary>
     public void Comment(params ReadOnlySpan<string> words)
     {
         _text.Append('#');
+        AppendTokens(words);
+        _text.Append('\n');
+    }
+
+    /// <summary>A comment line inside a section.</summary>
+    public void Note(params ReadOnlySpan<string> words)
+    {
+        _text.Append(Indent).Append('#');
         AppendTokens(words);
         _text.Append('\n');
     }

@@ -187,11 +187,11 @@ public static class HAProxyConfigRenderer
         writer.Section("backend", service.Name);
         if (effective.Origin == ServiceOrigin.Repository && ConfigToken.IsSafeArgument(service.SourceFile))
         {
-            writer.Comment("from", service.SourceFile);
+            writer.Note("from", service.SourceFile);
         }
         else if (effective.Origin == ServiceOrigin.SeedLabels)
         {
-            writer.Comment("from", "container", "labels", "lb.enable", "lb.publish", "lb.target");
+            writer.Note("from", "container", "labels", "lb.enable", "lb.publish", "lb.target");
         }
 
         writer.Line("mode", Mode(service.Listen.Mode));

@@ -27,7 +27,7 @@ internal sealed record RouteRule(string Service, RouteModel Route) : IComparable
         return tokens;
     }
 
-    /// <summary>Exact hosts, then wildcards (longest suffix first), then any host; within each, longest path first.</summary>
+    /// <summary>Exact hosts, then wildcards (longest suffix first), then any host; for one host, longest path first.</summary>
     public int CompareTo(RouteRule? other)
     {
         if (other is null)
@@ -36,19 +36,20 @@ internal sealed record RouteRule(string Service, RouteModel Route) : IComparable
         }
 
         var result = HostRank.CompareTo(other.HostRank);
-        if (result == 0)
+        if (result == 0 && HostRank == 1)
         {
-            result = (other.Route.Host?.Length ?? 0).CompareTo(Route.Host?.Length ?? 0);
-        }
-
-        if (result == 0)
-        {
-            result = other.Route.Path.Length.CompareTo(Route.Path.Length);
+            // *.a.example.com is more specific than *.example.com.
+            result = other.Route.Host!.Length.CompareTo(Route.Host!.Length);
         }
 
         if (result == 0)
         {
             result = string.CompareOrdinal(Route.Host, other.Route.Host);
+        }
+
+        if (result == 0)
+        {
+            result = other.Route.Path.Length.CompareTo(Route.Path.Length);
         }
 
         if (result == 0)

@@ -4,7 +4,7 @@ using GitOps.Core.Diagnostics;
 using GitOps.Core.Discovery;
 using GitOps.Core.Effective;
 using Xunit;
-using static GitOps.Core.Tests.Effective.TestModels;
+using static GitOps.Testing.Models.TestModels;
 
 namespace GitOps.Core.Tests.Effective;
 

@@ -2,17 +2,22 @@ using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Discovery;
 
-namespace GitOps.Core.Tests.Effective;
+namespace GitOps.Testing.Models;
 
-/// <summary>Small builders for desired states and containers used by the effective model tests.</summary>
-internal static class TestModels
+/// <summary>Small builders of desired states and observed containers for tests and benchmarks, so each test states only what it is about.</summary>
+public static class TestModels
 {
-    public static DesiredState State(DiscoverySettings? discovery = null, StatsModel? stats = null, params ServiceModel[] services) => new()
+    public const string Host = "lb1";
+
+    /// <summary>A desired state with the one host <see cref="Host"/>.</summary>
+    public static DesiredState State(DiscoverySettings? discovery = null, StatsModel? stats = null, params ServiceModel[] services) => State(DefaultsModel.Standard, discovery, stats, services);
+
+    public static DesiredState State(DefaultsModel defaults, DiscoverySettings? discovery, StatsModel? stats, params ServiceModel[] services) => new()
     {
         Settings = new RepositorySettings
         {
-            Hosts = ValueList.Create(new HostModel { Name = "lb1" }),
-            Defaults = DefaultsModel.Standard,
+            Hosts = ValueList.Create(new HostModel { Name = Host }),
+            Defaults = defaults,
             Stats = stats,
             Discovery = discovery ?? DiscoverySettings.Standard,
         },
