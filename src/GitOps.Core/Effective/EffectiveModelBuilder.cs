@@ -198,9 +198,7 @@ public static class EffectiveModelBuilder
 
     private static EffectiveServer? ContainerServer(ServiceModel service, ObservedContainer container, int port, string? networkName, ServerNames names, List<Diagnostic> diagnostics)
     {
-        var network = networkName is null
-            ? container.Networks.OrderBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
-            : container.Networks.FirstOrDefault(n => string.Equals(n.Name, networkName, StringComparison.Ordinal));
+        var network = SelectNetwork(container, networkName);
         if (network is not null && !ConfigToken.IsIpAddress(network.IPAddress))
         {
             diagnostics.Add(new Diagnostic(EffectiveDiagnostics.NoAddress, $"container '{DiscoveryDiagnostics.Show(container.Name)}' matches service '{service.Name}' but its address '{DiscoveryDiagnostics.Show(network.IPAddress)}' on network '{DiscoveryDiagnostics.Show(network.Name)}' is not an IP address; it is not served.", null, DiagnosticSeverity.Warning));
@@ -222,6 +220,23 @@ public static class EffectiveModelBuilder
             Port = port,
             Container = new ServerContainer(container.Id, container.Name, network.Name),
         };
+    }
+
+    /// <summary>The network named <paramref name="networkName"/>, or with none named the first by name.</summary>
+    private static ContainerNetwork? SelectNetwork(ObservedContainer container, string? networkName)
+    {
+        ContainerNetwork? selected = null;
+        foreach (var network in container.Networks)
+        {
+            if (networkName is null
+                ? selected is null || string.CompareOrdinal(network.Name, selected.Name) < 0
+                : string.Equals(network.Name, networkName, StringComparison.Ordinal))
+            {
+                selected = network;
+            }
+        }
+
+        return selected;
     }
 
     /// <summary>Drops an https redirect that cannot be served on its port, with a warning saying why.</summary>

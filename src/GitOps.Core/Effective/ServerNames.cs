@@ -10,12 +10,14 @@ internal sealed class ServerNames(IEnumerable<string> taken)
 
     public string Claim(ObservedContainer container)
     {
-        var id = ConfigToken.ToName(container.Id) ?? "c";
-        var name = ConfigToken.ToName(container.Name) ?? "c-" + Cut(id, 12);
-        if (_taken.Add(name))
+        var name = ConfigToken.ToName(container.Name);
+        if (name is not null && _taken.Add(name))
         {
             return name;
         }
+
+        var id = ConfigToken.ToName(container.Id) ?? "c";
+        name ??= "c";
 
         // Another server took the sanitized name (e.g. "Web_1" and "web-1"): the id keeps it stable.
         var withId = Cut(name, 63 - 9) + "-" + Cut(id, 8);

@@ -42,20 +42,48 @@ internal sealed class ConfigWriter
         _text.Append('\n');
     }
 
-    public void Line(params ReadOnlySpan<string> tokens) => Line(tokens, []);
+    public void Line(params ReadOnlySpan<string> tokens) => Line(tokens, ConfigFragment.Empty, [], []);
 
-    /// <summary>An indented directive with a trailing comment (e.g. the container behind a server).</summary>
-    public void Line(ReadOnlySpan<string> tokens, ReadOnlySpan<string> comment)
+    /// <summary>
+    /// An indented directive: <paramref name="head"/>, a pre-checked <paramref name="middle"/>,
+    /// <paramref name="tail"/>, then a trailing comment. Comment words that are not safe tokens are
+    /// left out: a comment only informs, and must never end the line early.
+    /// </summary>
+    public void Line(ReadOnlySpan<string> head, ConfigFragment middle, ReadOnlySpan<string> tail, ReadOnlySpan<string> comment)
     {
-        _text.Append(Indent).Append(ConfigToken.EnsureSafeArgument(tokens[0]));
-        AppendTokens(tokens[1..]);
+        _text.Append(Indent).Append(ConfigToken.EnsureSafeArgument(head[0]));
+        AppendTokens(head[1..]);
+        if (middle.Text.Length > 0)
+        {
+            _text.Append(' ').Append(middle.Text);
+        }
+
+        AppendTokens(tail);
         if (comment.Length > 0)
         {
             _text.Append(" #");
-            AppendTokens(comment);
+            foreach (var word in comment)
+            {
+                if (ConfigToken.IsSafeArgument(word))
+                {
+                    _text.Append(' ').Append(word);
+                }
+            }
         }
 
         _text.Append('\n');
+    }
+
+    /// <summary>Checks <paramref name="tokens"/> once for a <see cref="Line(ReadOnlySpan{string}, ConfigFragment, ReadOnlySpan{string}, ReadOnlySpan{string})"/> written many times.</summary>
+    public static ConfigFragment Fragment(params ReadOnlySpan<string> tokens)
+    {
+        var parts = new string[tokens.Length];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            parts[i] = ConfigToken.EnsureSafeArgument(tokens[i]);
+        }
+
+        return new ConfigFragment(string.Join(' ', parts));
     }
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -223,9 +223,12 @@ public static class HAProxyConfigRenderer
             WriteHttpOptions(writer, service);
         }
 
+        var check = backend.Health is { } health
+            ? ConfigWriter.Fragment("check", "inter", ConfigWriter.Duration(health.Interval), "rise", ConfigWriter.Number(health.Rise), "fall", ConfigWriter.Number(health.Fall))
+            : ConfigFragment.Empty;
         foreach (var server in effective.Servers.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            WriteServer(writer, server, backend.Health, cookie);
+            WriteServer(writer, server, check, cookie);
         }
     }
 
@@ -250,36 +253,23 @@ public static class HAProxyConfigRenderer
         }
     }
 
-    private static void WriteServer(ConfigWriter writer, EffectiveServer server, HealthModel? health, bool cookie)
+    private static void WriteServer(ConfigWriter writer, EffectiveServer server, ConfigFragment check, bool cookie)
     {
-        var tokens = new List<string>(16) { "server", server.Name, Endpoint(server.Address, server.Port) };
-        if (health is not null)
-        {
-            tokens.AddRange(["check", "inter", ConfigWriter.Duration(health.Interval), "rise", ConfigWriter.Number(health.Rise), "fall", ConfigWriter.Number(health.Fall)]);
-        }
+        var weight = ConfigWriter.Number(server.Weight);
 
-        tokens.AddRange(["weight", ConfigWriter.Number(server.Weight)]);
-        if (cookie)
+        // A host name that does not resolve must not fail the whole config: the server starts in maintenance.
+        var hostName = !ConfigToken.IsIpAddress(server.Address);
+        string[] tail = (cookie, hostName) switch
         {
-            tokens.AddRange(["cookie", server.Name]);
-        }
-
-        if (!ConfigToken.IsIpAddress(server.Address))
-        {
-            // A host name that does not resolve must not fail the whole config: the server starts in maintenance.
-            tokens.AddRange(["init-addr", "libc,none"]);
-        }
-
-        if (server.Container is { } container)
-        {
-            // Names from outside only reach the comment when they are plain tokens; the server name is already sanitized.
-            string[] comment = ["container", container.Name, container.ShortId, "network", container.Network];
-            writer.Line([.. tokens], comment.Where(ConfigToken.IsSafeArgument).ToArray());
-        }
-        else
-        {
-            writer.Line([.. tokens]);
-        }
+            (false, false) => ["weight", weight],
+            (true, false) => ["weight", weight, "cookie", server.Name],
+            (false, true) => ["weight", weight, "init-addr", "libc,none"],
+            (true, true) => ["weight", weight, "cookie", server.Name, "init-addr", "libc,none"],
+        };
+        string[] comment = server.Container is { } container
+            ? ["container", container.Name, container.ShortId, "network", container.Network]
+            : [];
+        writer.Line(["server", server.Name, Endpoint(server.Address, server.Port)], check, tail, comment);
     }
 
     private static string Endpoint(string? address, int port) =>
