@@ -80,7 +80,6 @@ public static class EffectiveModelBuilder
             claims[listen.Port] = new PortClaim(listen.Port, listen.Mode, listen.Tls is not null, service.Name)
             {
                 DefaultService = takesAll ? service.Name : null,
-                ServiceCount = 1,
             };
             return true;
         }
@@ -113,7 +112,6 @@ public static class EffectiveModelBuilder
             return false;
         }
 
-        claim.ServiceCount++;
         if (takesAll)
         {
             claim.DefaultService = service.Name;
@@ -164,7 +162,7 @@ public static class EffectiveModelBuilder
                     ServerHeader = settings.Defaults.ServerHeader,
                 },
             };
-            claims[port] = new PortClaim(port, ListenMode.Http, tls: false, name) { DefaultService = name, ServiceCount = 1 };
+            claims[port] = new PortClaim(port, ListenMode.Http, tls: false, name) { DefaultService = name };
             var serverNames = new ServerNames([]);
             var servers = members
                 .Where(m => m.Container.IsRoutable)

@@ -18,6 +18,4 @@ internal sealed class PortClaim(int port, ListenMode mode, bool tls, string owne
     public string? DefaultService { get; set; }
 
     public bool IsStats { get; init; }
-
-    public int ServiceCount { get; set; }
 }
