@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -35,6 +36,62 @@ public static partial class ConfigToken
     /// <summary>A label key or value used for matching (never rendered): printable, no control characters.</summary>
     public static bool IsLabelText(string? value) => value is not null && value.Length <= 1024 && !value.Any(char.IsControl);
 
+    /// <summary>A TCP port number written as decimal digits only, 1–65535 (labels such as <c>lb.publish</c>).</summary>
+    public static bool TryParsePort(string? value, out int port)
+    {
+        port = 0;
+        if (value is null || value.Length is 0 or > 5 || !value.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        port = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        return IsPort(port);
+    }
+
+    /// <summary>A TCP port number, 1–65535.</summary>
+    public static bool IsPort(int port) => port is > 0 and <= 65535;
+
+    /// <summary>A Docker container or network name as the engine allows them: <c>[A-Za-z0-9][A-Za-z0-9_.-]*</c>, at most 255 characters.</summary>
+    public static bool IsDockerName([NotNullWhen(true)] string? value) => value is not null && DockerNameRegex().IsMatch(value);
+
+    /// <summary>A Docker object id: 1–64 lowercase hex digits.</summary>
+    public static bool IsDockerId([NotNullWhen(true)] string? value) => value is not null && DockerIdRegex().IsMatch(value);
+
+    /// <summary>
+    /// Derives a valid <see cref="IsName"/> from arbitrary text (a container name): lowercased,
+    /// every other character becomes <c>-</c>, runs of <c>-</c> collapse, leading <c>-</c> dropped,
+    /// cut to 63 characters. Returns null when nothing usable is left.
+    /// </summary>
+    public static string? ToName(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var builder = new System.Text.StringBuilder(Math.Min(value.Length, 63));
+        foreach (var c in value)
+        {
+            if (builder.Length == 63)
+            {
+                break;
+            }
+
+            var lower = char.ToLowerInvariant(c);
+            if (char.IsAsciiLetterLower(lower) || char.IsAsciiDigit(lower))
+            {
+                builder.Append(lower);
+            }
+            else if (builder.Length > 0 && builder[^1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+
+        var name = builder.ToString();
+        return IsName(name) ? name : null;
+    }
+
+    /// <summary>True when <paramref name="value"/> passes <see cref="EnsureSafeArgument"/>.</summary>
+    public static bool IsSafeArgument([NotNullWhen(true)] string? value) => !string.IsNullOrEmpty(value) && SafeArgumentRegex().IsMatch(value);
+
     /// <summary>
     /// The renderer's last line of defence: throws when <paramref name="value"/> contains anything
     /// that could break out of one HAProxy argument. Validation should have rejected it before.
@@ -42,7 +99,7 @@ public static partial class ConfigToken
     public static string EnsureSafeArgument(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length == 0 || !SafeArgumentRegex().IsMatch(value))
+        if (!IsSafeArgument(value))
         {
             throw new ArgumentException($"The value '{Printable(value)}' is not safe to place in an HAProxy configuration.", nameof(value));
         }
@@ -79,6 +136,12 @@ public static partial class ConfigToken
 
     [GeneratedRegex("^[0-9a-fA-F.:]+$", RegexOptions.CultureInvariant)]
     private static partial Regex IpCharsRegex();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DockerNameRegex();
+
+    [GeneratedRegex("^[0-9a-f]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DockerIdRegex();
 
     [GeneratedRegex("^[A-Za-z0-9!%&()*+,./:;<=>?@\\[\\]^_`{|}~-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex SafeArgumentRegex();

@@ -1,0 +1,27 @@
+using GitOps.Core.Collections;
+using GitOps.Core.Desired;
+using GitOps.Core.Diagnostics;
+
+namespace GitOps.Core.Effective;
+
+/// <summary>
+/// What one load-balancer host must serve: the desired state merged with the containers observed
+/// on that host. Consistent by construction (no two services fight over a port, every server
+/// name is unique within its backend) and compared by value, so a change detector can tell
+/// whether anything changed. Built only by <see cref="EffectiveModelBuilder"/>.
+/// </summary>
+public sealed record EffectiveHostConfig
+{
+    public required string Host { get; init; }
+
+    public required DefaultsModel Defaults { get; init; }
+
+    /// <summary>The statistics page and Prometheus exporter; null when disabled.</summary>
+    public StatsModel? Stats { get; init; }
+
+    /// <summary>Services placed on the host, in name order, each with its final servers.</summary>
+    public required ValueList<EffectiveService> Services { get; init; }
+
+    /// <summary>What was left out and why (bad labels, port conflicts, containers off the chosen network).</summary>
+    public ValueList<Diagnostic> Diagnostics { get; init; } = ValueList<Diagnostic>.Empty;
+}

@@ -1,0 +1,49 @@
+using GitOps.Core.Collections;
+using GitOps.Processes;
+
+namespace GitOps.HAProxy.Validation;
+
+/// <summary>
+/// Checks a configuration with the real <c>haproxy -c -f</c>, the same check Debian's unit runs
+/// before every reload. The text is written to a private temporary directory as
+/// <c>haproxy.cfg</c>, and that name is what the messages show.
+/// </summary>
+public sealed class HAProxyConfigChecker(string program = "haproxy")
+{
+    private const string FileName = "haproxy.cfg";
+
+    /// <exception cref="HAProxyNotFoundException">haproxy is not installed.</exception>
+    public async Task<HAProxyCheckResult> CheckAsync(string configText, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configText);
+        var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
+        var directory = Directory.CreateTempSubdirectory("gitops-check-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, FileName);
+            await File.WriteAllTextAsync(path, configText, cancellationToken).ConfigureAwait(false);
+            ProcessResult result;
+            try
+            {
+                result = await ProcessRunner.RunAsync(executable, ["-c", "-f", path], ProcessOptions.Default, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProcessStartException ex)
+            {
+                throw new HAProxyNotFoundException(program, ex);
+            }
+
+            var output = (result.StandardOutput + result.StandardError).Replace(path, FileName, StringComparison.Ordinal);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return new HAProxyCheckResult(
+                result.Succeeded,
+                result.ExitCode,
+                lines.Where(l => l.StartsWith("[ALERT]", StringComparison.Ordinal)).ToValueList(),
+                lines.Where(l => l.StartsWith("[WARNING]", StringComparison.Ordinal)).ToValueList(),
+                output);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}

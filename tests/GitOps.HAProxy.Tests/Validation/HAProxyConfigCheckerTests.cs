@@ -1,0 +1,67 @@
+using GitOps.HAProxy.Validation;
+using Xunit;
+
+namespace GitOps.HAProxy.Tests.Validation;
+
+public sealed class HAProxyConfigCheckerTests
+{
+    private const string Valid = """
+        defaults
+            mode http
+            timeout connect 5s
+            timeout client 30s
+            timeout server 30s
+
+        frontend fe_80
+            bind 127.0.0.1:8080
+            default_backend web
+
+        backend web
+            server web-1 127.0.0.1:8081
+
+        """;
+
+    [Fact]
+    public async Task CheckAsync_ValidConfig_Valid()
+    {
+        var result = await new HAProxyConfigChecker().CheckAsync(Valid, CancellationToken.None);
+
+        Assert.True(result.IsValid, result.Output);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Empty(result.Alerts);
+    }
+
+    [Fact]
+    public async Task CheckAsync_DuplicateServerName_InvalidWithAlertNamingTheLine()
+    {
+        var text = Valid + "    server web-1 127.0.0.1:8082\n";
+
+        var result = await new HAProxyConfigChecker().CheckAsync(text, CancellationToken.None);
+
+        Assert.False(result.IsValid);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(result.Alerts, a => a.Contains("haproxy.cfg:13", StringComparison.Ordinal) && a.Contains("web-1", StringComparison.Ordinal));
+        Assert.DoesNotContain("gitops-check-", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_UnknownKeyword_Invalid()
+    {
+        var result = await new HAProxyConfigChecker().CheckAsync(Valid.Replace("mode http", "rspdel ^Server", StringComparison.Ordinal), CancellationToken.None);
+
+        Assert.False(result.IsValid);
+        Assert.NotEmpty(result.Alerts);
+        Assert.All(result.Alerts, a => Assert.StartsWith("[ALERT]", a, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CheckAsync_HAProxyMissing_ErrorNamesSetupScript()
+    {
+        var checker = new HAProxyConfigChecker("haproxy-not-installed-here");
+
+        var exception = await Assert.ThrowsAsync<HAProxyNotFoundException>(() => checker.CheckAsync(Valid, CancellationToken.None));
+
+        Assert.Contains("deploy/setup.sh", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("haproxy-not-installed-here", exception.Message, StringComparison.Ordinal);
+    }
+}
