@@ -8,6 +8,8 @@ namespace GitOps.Core.Validation;
 /// lines on whitespace, treats <c>#</c> as a comment, quotes with <c>"</c> and <c>'</c>,
 /// escapes with <c>\</c> and expands <c>$</c> in quotes; none of those may appear, so a
 /// value accepted here can never start a new line, directive or argument.
+/// Every pattern ends in <c>\z</c>, not <c>$</c>: .NET's <c>$</c> also matches before a final
+/// newline, which would let <c>"web\n"</c> through.
 /// </summary>
 public static partial class ConfigToken
 {
@@ -32,8 +34,14 @@ public static partial class ConfigToken
     /// <summary>A server address: an IP literal or a host name.</summary>
     public static bool IsAddress(string? value) => IsIpAddress(value) || (IsHostName(value) && !value!.StartsWith('*'));
 
-    /// <summary>A label key or value used for matching (never rendered): printable, no control characters.</summary>
-    public static bool IsLabelText(string? value) => value is not null && value.Length <= 1024 && !value.Any(char.IsControl);
+    /// <summary>A label key or value used for matching (never rendered): no control characters and no Unicode line or paragraph separators.</summary>
+    public static bool IsLabelText(string? value) => value is not null && value.Length <= 1024 && !value.Any(IsLineBreakOrControl);
+
+    /// <summary>A Docker network name: <c>[A-Za-z0-9][A-Za-z0-9_.-]*</c>, at most 128 characters.</summary>
+    public static bool IsNetworkName(string? value) => value is not null && NetworkNameRegex().IsMatch(value);
+
+    /// <summary>A cookie name for sticky sessions: an RFC 6265 token restricted to <c>[A-Za-z0-9_-]</c>, at most 64 characters.</summary>
+    public static bool IsCookieName(string? value) => value is not null && CookieNameRegex().IsMatch(value);
 
     /// <summary>
     /// The renderer's last line of defence: throws when <paramref name="value"/> contains anything
@@ -62,24 +70,33 @@ public static partial class ConfigToken
         return builder.ToString();
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static bool IsLineBreakOrControl(char c) =>
+        char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex NetworkNameRegex();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex CookieNameRegex();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex NameRegex();
 
-    [GeneratedRegex(@"^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex HostNameRegex();
 
-    [GeneratedRegex("^/[A-Za-z0-9._~/%:@!*+,;=&-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^/[A-Za-z0-9._~/%:@!*+,;=&-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex UrlPathRegex();
 
-    [GeneratedRegex("^(/[A-Za-z0-9._+@=,-]+)+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(/[A-Za-z0-9._+@=,-]+)+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex FilePathRegex();
 
-    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./;<=>?@\\[\\]^_`{|}~-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./;<=>?@\\[\\]^_`{|}~-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex CredentialRegex();
 
-    [GeneratedRegex("^[0-9a-fA-F.:]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-fA-F.:]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex IpCharsRegex();
 
-    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./:;<=>?@\\[\\]^_`{|}~-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./:;<=>?@\\[\\]^_`{|}~-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeArgumentRegex();
 }
