@@ -28,11 +28,14 @@ public static partial class ConfigToken
     /// <summary>A user name or password for the stats page: printable ASCII without space, quotes, backslash, <c>#</c>, <c>$</c> or <c>:</c>.</summary>
     public static bool IsCredential(string? value) => value is not null && value.Length is > 0 and <= 128 && CredentialRegex().IsMatch(value);
 
-    /// <summary>An IPv4 or IPv6 address literal.</summary>
-    public static bool IsIpAddress(string? value) => value is not null && IPAddress.TryParse(value, out _) && IpCharsRegex().IsMatch(value);
+    /// <summary>An IPv6 literal or a dotted-quad IPv4 literal (not the short forms like <c>10</c> or <c>10.1</c> that parsers also accept).</summary>
+    public static bool IsIpAddress(string? value) =>
+        value is not null && IpCharsRegex().IsMatch(value) && IPAddress.TryParse(value, out var address) &&
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || value.Count(c => c == '.') == 3);
 
-    /// <summary>A server address: an IP literal or a host name.</summary>
-    public static bool IsAddress(string? value) => IsIpAddress(value) || (IsHostName(value) && !value!.StartsWith('*'));
+    /// <summary>A server address: an IP literal or a host name that cannot be mistaken for a number.</summary>
+    public static bool IsAddress(string? value) =>
+        IsIpAddress(value) || (IsHostName(value) && !value!.StartsWith('*') && value.Any(char.IsAsciiLetterLower));
 
     /// <summary>A label key or value used for matching (never rendered): no control characters and no Unicode line or paragraph separators.</summary>
     public static bool IsLabelText(string? value) => value is not null && value.Length <= 1024 && !value.Any(IsLineBreakOrControl);
