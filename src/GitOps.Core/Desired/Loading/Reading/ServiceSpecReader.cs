@@ -103,7 +103,7 @@ internal static class ServiceSpecReader
             foreach (var (keyNode, valueNode) in labelMap.Node.Children)
             {
                 var path = map.PathOf("labels");
-                if (map.Reader.String(keyNode, path) is { } key)
+                if (map.Reader.Text(keyNode, path) is { } key)
                 {
                     var labelPath = $"{path}.{GitOps.Core.Validation.ConfigToken.Printable(key.Value)}";
                     if (map.Reader.Text(valueNode, labelPath) is { } value)
