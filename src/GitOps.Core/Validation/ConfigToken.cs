@@ -61,13 +61,13 @@ public static partial class ConfigToken
         return value;
     }
 
-    /// <summary>Shows a value with control characters escaped, for error messages.</summary>
+    /// <summary>Shows a value with control and line-break characters escaped, for error messages.</summary>
     public static string Printable(string value)
     {
         var builder = new System.Text.StringBuilder(value.Length);
         foreach (var c in value.Length > 80 ? value[..80] + "…" : value)
         {
-            builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+            builder.Append(IsLineBreakOrControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
         }
 
         return builder.ToString();

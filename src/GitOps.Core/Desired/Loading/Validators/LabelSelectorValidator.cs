@@ -25,7 +25,7 @@ internal sealed class LabelSelectorValidator : IRepositoryValidator
             {
                 if (label.Key.Value.Length == 0)
                 {
-                    diagnostics.Error(DiagnosticCodes.InvalidLabelSelector, label.Key.Location, $"a label key at '{label.Path}' is empty; write a label name such as 'app'");
+                    diagnostics.Error(DiagnosticCodes.InvalidLabelSelector, label.Key.Location, "a label key in 'backend.discover.labels' is empty; write a label name such as 'app'");
                 }
                 else if (!ConfigToken.IsLabelText(label.Key.Value))
                 {

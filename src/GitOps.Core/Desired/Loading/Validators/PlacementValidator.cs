@@ -16,7 +16,7 @@ internal sealed class PlacementValidator : IRepositoryValidator
             {
                 if (!declared.Contains(host.Value, StringComparer.Ordinal))
                 {
-                    diagnostics.Error(DiagnosticCodes.UnknownHost, host.Location, $"host '{ConfigToken.Printable(host.Value)}' of service '{service.DisplayName}' is not declared in gitops.yaml; declare it under 'hosts' there or remove it (declared: {string.Join(", ", declared.Select(ConfigToken.Printable))})");
+                    diagnostics.Error(DiagnosticCodes.UnknownHost, host.Location, $"host '{ConfigToken.Printable(host.Value)}' of service '{service.DisplayName}' is not declared in gitops.yaml; declare it under 'hosts' there or remove it (declared: {string.Join(", ", declared.Distinct(StringComparer.Ordinal).Select(ConfigToken.Printable))})");
                 }
                 else if (!seen.Add(host.Value))
                 {

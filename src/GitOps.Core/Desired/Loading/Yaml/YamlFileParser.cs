@@ -39,7 +39,7 @@ internal static class YamlFileParser
         }
         catch (YamlException exception)
         {
-            Report(file.Path, parser, exception, diagnostics);
+            Report(file.Path, text, parser, exception, diagnostics);
             return null;
         }
 
@@ -58,7 +58,7 @@ internal static class YamlFileParser
         return null;
     }
 
-    private static void Report(string path, GuardedParser parser, YamlException exception, DiagnosticBag diagnostics)
+    private static void Report(string path, string text, GuardedParser parser, YamlException exception, DiagnosticBag diagnostics)
     {
         if (parser.Violation is { } violation)
         {
@@ -75,8 +75,36 @@ internal static class YamlFileParser
             return;
         }
 
+        if (exception.Message.Contains(" tab ", StringComparison.Ordinal) && IndentingTab(text) is { } tab)
+        {
+            // YamlDotNet marks the start of the enclosing mapping; the tab itself is what to fix.
+            location = LocationOf(path, text, tab);
+        }
+
         var reason = ConfigToken.Printable(exception.Message.TrimEnd('.'));
         diagnostics.Error(DiagnosticCodes.YamlSyntax, location, $"the file is not valid YAML: {reason}; fix the syntax here (indent with spaces, close every bracket and quote)");
+    }
+
+    /// <summary>The index of the first tab in a line's leading whitespace, if any.</summary>
+    private static int? IndentingTab(string text)
+    {
+        var lineStart = true;
+        for (var i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '\t' when lineStart:
+                    return i;
+                case '\n':
+                    lineStart = true;
+                    break;
+                case not ' ':
+                    lineStart = false;
+                    break;
+            }
+        }
+
+        return null;
     }
 
     private static SourceLocation LocationOf(string path, string text, int index)
