@@ -21,6 +21,9 @@ internal sealed class GuardedParser(IParser inner) : IParser
 
     public ParsingEvent? Current => inner.Current;
 
+    /// <summary>Where the last event read ended: the best position when the parser fails without one.</summary>
+    public Mark LastMark { get; private set; } = Mark.Empty;
+
     public bool MoveNext()
     {
         if (!inner.MoveNext())
@@ -28,6 +31,7 @@ internal sealed class GuardedParser(IParser inner) : IParser
             return false;
         }
 
+        LastMark = inner.Current?.End ?? LastMark;
         switch (inner.Current)
         {
             case DocumentStart start when ++_documents > 1:

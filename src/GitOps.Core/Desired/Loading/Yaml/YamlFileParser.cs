@@ -42,6 +42,13 @@ internal static class YamlFileParser
             Report(file.Path, text, parser, exception, diagnostics);
             return null;
         }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these instead of a YamlException on some malformed input
+            // (found by the fuzz test); for the user it is a syntax error near the last good token.
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, GuardedParser.ToLocation(file.Path, parser.LastMark), "the file is not valid YAML after this point; check the quoting, brackets and indentation");
+            return null;
+        }
 
         if (stream.Documents.Count == 0 || YamlScalars.IsNull(stream.Documents[0].RootNode))
         {
