@@ -9,6 +9,8 @@ namespace GitOps.Core.Validation;
 /// lines on whitespace, treats <c>#</c> as a comment, quotes with <c>"</c> and <c>'</c>,
 /// escapes with <c>\</c> and expands <c>$</c> in quotes; none of those may appear, so a
 /// value accepted here can never start a new line, directive or argument.
+/// Every pattern ends in <c>\z</c>, not <c>$</c>: .NET's <c>$</c> also matches before a final
+/// newline, which would let <c>"web\n"</c> through.
 /// </summary>
 public static partial class ConfigToken
 {
@@ -27,14 +29,20 @@ public static partial class ConfigToken
     /// <summary>A user name or password for the stats page: printable ASCII without space, quotes, backslash, <c>#</c>, <c>$</c> or <c>:</c>.</summary>
     public static bool IsCredential(string? value) => value is not null && value.Length is > 0 and <= 128 && CredentialRegex().IsMatch(value);
 
-    /// <summary>An IPv4 or IPv6 address literal.</summary>
-    public static bool IsIpAddress(string? value) => value is not null && IPAddress.TryParse(value, out _) && IpCharsRegex().IsMatch(value);
+    /// <summary>An IPv6 literal or a dotted-quad IPv4 literal (not the short forms like <c>10</c> or <c>10.1</c> that parsers also accept).</summary>
+    public static bool IsIpAddress(string? value) =>
+        value is not null && IpCharsRegex().IsMatch(value) && IPAddress.TryParse(value, out var address) &&
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || value.Count(c => c == '.') == 3);
 
-    /// <summary>A server address: an IP literal or a host name.</summary>
-    public static bool IsAddress(string? value) => IsIpAddress(value) || (IsHostName(value) && !value!.StartsWith('*'));
+    /// <summary>A server address: an IP literal or a host name that cannot be mistaken for a number.</summary>
+    public static bool IsAddress(string? value) =>
+        IsIpAddress(value) || (IsHostName(value) && !value!.StartsWith('*') && value.Any(char.IsAsciiLetterLower));
 
-    /// <summary>A label key or value used for matching (never rendered): printable, no control characters.</summary>
-    public static bool IsLabelText(string? value) => value is not null && value.Length <= 1024 && !value.Any(char.IsControl);
+    /// <summary>A label key or value used for matching (never rendered): no control characters and no Unicode line or paragraph separators.</summary>
+    public static bool IsLabelText(string? value) => value is not null && value.Length <= 1024 && !value.Any(IsLineBreakOrControl);
+
+    /// <summary>A cookie name for sticky sessions: an RFC 6265 token restricted to <c>[A-Za-z0-9_-]</c>, at most 64 characters.</summary>
+    public static bool IsCookieName(string? value) => value is not null && CookieNameRegex().IsMatch(value);
 
     /// <summary>A TCP port number written as decimal digits only, 1–65535 (labels such as <c>lb.publish</c>).</summary>
     public static bool TryParsePort(string? value, out int port)
@@ -107,42 +115,48 @@ public static partial class ConfigToken
         return value;
     }
 
-    /// <summary>Shows a value with control characters escaped, for error messages.</summary>
+    /// <summary>Shows a value with control and line-break characters escaped, for error messages.</summary>
     public static string Printable(string value)
     {
         var builder = new System.Text.StringBuilder(value.Length);
         foreach (var c in value.Length > 80 ? value[..80] + "…" : value)
         {
-            builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+            builder.Append(IsLineBreakOrControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
         }
 
         return builder.ToString();
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static bool IsLineBreakOrControl(char c) =>
+        char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex CookieNameRegex();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex NameRegex();
 
-    [GeneratedRegex(@"^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex HostNameRegex();
 
-    [GeneratedRegex("^/[A-Za-z0-9._~/%:@!*+,;=&-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^/[A-Za-z0-9._~/%:@!*+,;=&-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex UrlPathRegex();
 
-    [GeneratedRegex("^(/[A-Za-z0-9._+@=,-]+)+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(/[A-Za-z0-9._+@=,-]+)+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex FilePathRegex();
 
-    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./;<=>?@\\[\\]^_`{|}~-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./;<=>?@\\[\\]^_`{|}~-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex CredentialRegex();
 
-    [GeneratedRegex("^[0-9a-fA-F.:]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-fA-F.:]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex IpCharsRegex();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex DockerNameRegex();
 
-    [GeneratedRegex("^[0-9a-f]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-f]{1,64}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex DockerIdRegex();
 
-    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./:;<=>?@\\[\\]^_`{|}~-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9!%&()*+,./:;<=>?@\\[\\]^_`{|}~-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeArgumentRegex();
 }
