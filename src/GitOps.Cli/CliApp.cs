@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitOps.Cli.Commands;
 
 namespace GitOps.Cli;
 
@@ -20,6 +21,9 @@ public static class CliApp
             "gitops: a GitOps reconciler for HAProxy on Docker hosts.\n" +
             "Desired load-balancer state lives in a Git repository (YAML); containers are discovered on each Docker host;\n" +
             "every host gets a validated HAProxy configuration, applied without dropping requests, with a full history.");
+        root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(RenderCommand.Create());
+        root.Subcommands.Add(DiffCommand.Create());
         return root;
     }
 

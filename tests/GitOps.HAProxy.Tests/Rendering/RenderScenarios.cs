@@ -1,3 +1,4 @@
+using GitOps.Testing.Tls;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.HAProxy.Rendering;

@@ -1,7 +1,7 @@
 using GitOps.Processes;
 using Xunit;
 
-namespace GitOps.HAProxy.Tests.Rendering;
+namespace GitOps.Testing.Tls;
 
 /// <summary>Self-signed PEM bundles (certificate + key) made with the real openssl, in a temporary directory.</summary>
 public sealed class CertificateFixture : IAsyncLifetime

@@ -1,0 +1,29 @@
+using Xunit;
+
+namespace GitOps.Cli.Tests.Commands;
+
+public sealed class HelpTests
+{
+    [Theory]
+    [InlineData("validate", "--repo", "--rev", "--format", "--check-haproxy")]
+    [InlineData("render", "--repo", "--rev", "--host", "--discovery", "--output-dir")]
+    [InlineData("diff", "--repo", "--base", "--head", "--host", "--format", "--exit-code")]
+    public async Task Help_EveryCommand_DescribesItsOptions(string command, params string[] options)
+    {
+        var result = await CliRunner.RunAsync(command, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in options)
+        {
+            Assert.Contains(option, result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Run_UnknownOption_ExitsTwo()
+    {
+        var result = await CliRunner.RunAsync("validate", "--no-such-option");
+
+        Assert.Equal(2, result.ExitCode);
+    }
+}
