@@ -93,18 +93,15 @@ internal static class ValidateCommand
         {
             var result = await checker.CheckAsync(host.Config, cancellationToken).ConfigureAwait(false);
             diagnostics.AddRange(result.Alerts.Select(alert => new Diagnostic(
-                HAProxyCheckCode,
+                HAProxyCheckResult.RejectedCode,
                 $"haproxy -c rejected the configuration of host '{host.Host}': {alert}",
                 Location: null)));
             if (!result.IsValid && result.Alerts.Count == 0)
             {
-                diagnostics.Add(new Diagnostic(HAProxyCheckCode, $"haproxy -c rejected the configuration of host '{host.Host}' (exit code {result.ExitCode}): {result.Output.Trim()}", null));
+                diagnostics.Add(new Diagnostic(HAProxyCheckResult.RejectedCode, $"haproxy -c rejected the configuration of host '{host.Host}' (exit code {result.ExitCode}): {result.Output.Trim()}", null));
             }
         }
 
         return diagnostics;
     }
-
-    /// <summary>Code for a configuration that passed our validation but not <c>haproxy -c</c>.</summary>
-    internal const string HAProxyCheckCode = "GITOPS500";
 }

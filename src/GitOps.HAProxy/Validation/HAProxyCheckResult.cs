@@ -7,4 +7,8 @@ namespace GitOps.HAProxy.Validation;
 /// code; <see cref="Alerts"/> are its <c>[ALERT]</c> lines (why it is invalid), <see cref="Warnings"/>
 /// its <c>[WARNING]</c> lines, <see cref="Output"/> everything it printed.
 /// </summary>
-public sealed record HAProxyCheckResult(bool IsValid, int ExitCode, ValueList<string> Alerts, ValueList<string> Warnings, string Output);
+public sealed record HAProxyCheckResult(bool IsValid, int ExitCode, ValueList<string> Alerts, ValueList<string> Warnings, string Output)
+{
+    /// <summary>Diagnostic code for a configuration that passed gitops' validation but not <c>haproxy -c</c>.</summary>
+    public const string RejectedCode = "GITOPS500";
+}
