@@ -99,6 +99,40 @@ public sealed class ValidateCommandTests(CertificateFixture certificates) : ICla
     }
 
     [Fact]
+    public async Task Validate_RemoteUrl_ReadsThroughTheMirror()
+    {
+        await using var repo = await GitRepoBuilder.CreateAsync();
+        await ExampleRepository.CommitAsync(repo);
+        var url = await repo.CreateRemoteAsync();
+        var cache = repo.ScratchDirectory("cache");
+        var previous = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        Environment.SetEnvironmentVariable("XDG_CACHE_HOME", cache);
+        CliResult result;
+        try
+        {
+            result = await CliRunner.RunAsync("validate", "--repo", url);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", previous);
+        }
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("valid: 4 services on 2 hosts", result.Output, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetDirectories(Path.Combine(cache, "gitops", "mirrors")));
+    }
+
+    [Fact]
+    public async Task Validate_UnreachableRemote_PrintsOneLineAndExitsTwo()
+    {
+        var result = await CliRunner.RunAsync("validate", "--repo", "file:///nonexistent/gitops-test/remote.git");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("gitops: error: cannot reach remote repository 'file:///nonexistent/gitops-test/remote.git'", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Validate_CheckHAProxy_ExampleWithPresentCertificate_PassesRealHaproxyCheck()
     {
         await using var repo = await GitRepoBuilder.CreateAsync();
