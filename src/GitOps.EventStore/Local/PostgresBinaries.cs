@@ -1,12 +1,12 @@
-namespace GitOps.Testing.Postgres;
+namespace GitOps.EventStore.Local;
 
 /// <summary>Finds the server binaries of the newest PostgreSQL installed from Debian's packages.</summary>
-internal static class PostgresBinaries
+public static class PostgresBinaries
 {
     private const string Root = "/usr/lib/postgresql";
 
     /// <summary>The bin directory holding initdb and pg_ctl.</summary>
-    /// <exception cref="InvalidOperationException">No PostgreSQL server is installed.</exception>
+    /// <exception cref="PostgresNotInstalledException">No PostgreSQL server is installed.</exception>
     public static string FindBinDirectory()
     {
         var candidates = Directory.Exists(Root)
@@ -18,8 +18,8 @@ internal static class PostgresBinaries
             : [];
         if (candidates.Count == 0)
         {
-            throw new InvalidOperationException(
-                $"No PostgreSQL server binaries (initdb, pg_ctl) found under {Root}/<version>/bin. Run deploy/setup.sh to install the postgresql package.");
+            throw new PostgresNotInstalledException(
+                $"No PostgreSQL server binaries (initdb, pg_ctl) found under {Root}/<version>/bin; run deploy/setup.sh to install the postgresql package, or pass --store with a connection string.");
         }
 
         return Path.Combine(candidates[0].Directory, "bin");
