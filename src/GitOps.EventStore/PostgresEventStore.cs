@@ -250,6 +250,14 @@ public sealed class PostgresEventStore : IAsyncDisposable
         try
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // The store runs a handful of statements over and over: prepare them once per connection,
+            // unless the operator's connection string says otherwise.
+            if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
+
             return builder.Build();
         }
         catch (ArgumentException ex)
