@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace GitOps.Core.Collections;
 
@@ -7,6 +8,7 @@ namespace GitOps.Core.Collections;
 /// An immutable list with value equality, so records holding lists compare by content
 /// (the compiler's record equality compares collections by reference).
 /// </summary>
+[JsonConverter(typeof(ValueListJsonConverter))]
 public readonly struct ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 {
     private readonly ImmutableArray<T> _items;

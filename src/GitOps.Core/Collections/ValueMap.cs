@@ -1,9 +1,11 @@
 using System.Collections;
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace GitOps.Core.Collections;
 
 /// <summary>An immutable, ordinally sorted string map with value equality (labels, selectors).</summary>
+[JsonConverter(typeof(ValueMapJsonConverter))]
 public readonly struct ValueMap : IReadOnlyDictionary<string, string>, IEquatable<ValueMap>
 {
     private readonly ImmutableSortedDictionary<string, string>? _items;

@@ -1,5 +1,4 @@
-using System.Globalization;
-using GitOps.Processes;
+using GitOps.EventStore.Local;
 using Npgsql;
 
 namespace GitOps.Testing.Postgres;
@@ -17,19 +16,17 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>The superuser initdb creates; trust authentication lets it in without a password.</summary>
     public const string Superuser = "postgres";
 
-    private const string ServiceUser = "postgres";
-    private const int PortAttempts = 5;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly Lazy<Task<PostgresCluster>> Shared = new(() => StartNewAsync(CancellationToken.None));
 
-    private readonly string binDirectory;
+    private readonly PostgresTools tools;
     private readonly SemaphoreSlim lifecycle = new(1, 1);
     private readonly IDisposable exitHook;
     private int deleted;
 
-    private PostgresCluster(string binDirectory, string rootDirectory)
+    private PostgresCluster(PostgresTools tools, string rootDirectory)
     {
-        this.binDirectory = binDirectory;
+        this.tools = tools;
         RootDirectory = rootDirectory;
         exitHook = ProcessExitHooks.Register($"PostgreSQL cluster in {rootDirectory}", StopAndDelete);
     }
@@ -61,12 +58,12 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Creates and starts a cluster owned by the caller, who must dispose it.</summary>
     public static async Task<PostgresCluster> StartNewAsync(CancellationToken cancellationToken)
     {
-        var binDirectory = PostgresBinaries.FindBinDirectory();
+        var tools = PostgresTools.Find();
         // Under root the server runs as user postgres, which cannot enter a private TMPDIR such as /root/tmp.
         var tempRoot = Environment.IsPrivilegedProcess ? "/tmp" : Path.GetTempPath();
         var rootDirectory = Path.Combine(tempRoot, "gitops-pg-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(rootDirectory, "sock"));
-        var cluster = new PostgresCluster(binDirectory, rootDirectory);
+        var cluster = new PostgresCluster(tools, rootDirectory);
         try
         {
             await cluster.InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -97,7 +94,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await PgCtlStopAsync(cancellationToken).ConfigureAwait(false);
+            await tools.StopAsync(DataDirectory, PostgresStopMode.Immediate, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -111,7 +108,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await PgCtlStartAsync(Port, cancellationToken).ConfigureAwait(false);
+            await StartOnAsync(Port, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -138,15 +135,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await WatchForProcessExitAsync(cancellationToken).ConfigureAwait(false);
-        if (Environment.IsPrivilegedProcess)
-        {
-            await ProcessRunner.RunCheckedAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", RootDirectory], cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-        await RunAsServiceUserAsync(
-            "initdb",
-            ["-D", DataDirectory, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-            cancellationToken).ConfigureAwait(false);
+        await PostgresTools.GiveToServiceUserAsync(RootDirectory, cancellationToken).ConfigureAwait(false);
+        await tools.InitDbAsync(DataDirectory, ["--auth=trust", "--no-sync"], cancellationToken).ConfigureAwait(false);
 
         // Appended settings win over the defaults above them in the file. fsync is off (an OS crash
         // loses a throwaway cluster, nothing more) but synchronous_commit stays on, so a commit
@@ -162,81 +152,33 @@ public sealed class PostgresCluster : IAsyncDisposable
             "logging_collector = off",
         ];
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), ["", "# gitops test cluster", .. settings], cancellationToken).ConfigureAwait(false);
-
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = FreeTcpPort.Pick();
-            try
-            {
-                await PgCtlStartAsync(port, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (InvalidOperationException ex) when (attempt < PortAttempts && ex.Message.Contains("could not bind", StringComparison.Ordinal))
-            {
-                // Someone bound the port between our probe and the server's bind; try another one.
-            }
-        }
+        Port = await WithServerLogAsync(() => tools.StartOnFreePortAsync(DataDirectory, LogFile, StartTimeout, cancellationToken)).ConfigureAwait(false);
     }
 
-    private async Task PgCtlStartAsync(int port, CancellationToken cancellationToken)
-    {
-        var logStart = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
-        var result = await RunAsServiceUserAsync(
-            "pg_ctl",
-            ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o", $"-p {port}"],
-            cancellationToken,
-            check: false).ConfigureAwait(false);
-        if (!result.Succeeded)
+    private Task StartOnAsync(int port, CancellationToken cancellationToken) =>
+        WithServerLogAsync(async () =>
         {
-            throw new InvalidOperationException(
-                $"PostgreSQL did not start on 127.0.0.1:{port}. {new ProcessFailedException(result).Message}\nServer log ({LogFile}):\n{ReadLog(logStart)}");
-        }
+            await tools.StartAsync(DataDirectory, LogFile, port, StartTimeout, cancellationToken).ConfigureAwait(false);
+            return port;
+        });
 
-        Port = port;
-    }
-
-    private string[] StopArguments => ["stop", "-D", DataDirectory, "-m", "immediate", "-w"];
-
-    private async Task PgCtlStopAsync(CancellationToken cancellationToken) =>
-        await RunAsServiceUserAsync("pg_ctl", StopArguments, cancellationToken).ConfigureAwait(false);
-
-    private string ReadLog(long from)
+    /// <summary>Tests report a failed start with the server log in the message, where the test output shows it.</summary>
+    private static async Task<int> WithServerLogAsync(Func<Task<int>> start)
     {
         try
         {
-            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            stream.Seek(Math.Max(from, stream.Length - 4000), SeekOrigin.Begin);
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd().Trim();
+            return await start().ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (LocalPostgresException ex)
         {
-            return $"(no log: {ex.Message})";
+            throw new InvalidOperationException($"{ex.Message}\n{ex.Details}", ex);
         }
-    }
-
-    private async Task<ProcessResult> RunAsServiceUserAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken, bool check = true)
-    {
-        var command = ServiceUserCommand(program, arguments);
-        var options = new ProcessOptions { Timeout = StartTimeout + TimeSpan.FromSeconds(30) };
-        var result = await ProcessRunner.RunAsync(command[0], command.Skip(1), options, cancellationToken).ConfigureAwait(false);
-        return check ? result.EnsureSuccess() : result;
-    }
-
-    /// <summary>The command line running <paramref name="program"/> from the bin directory as the user owning the cluster.</summary>
-    private List<string> ServiceUserCommand(string program, IEnumerable<string> arguments)
-    {
-        var path = Path.Combine(binDirectory, program);
-        // The server refuses to run as root; drop to the postgres user that owns the directory.
-        return Environment.IsPrivilegedProcess
-            ? ["runuser", "-u", ServiceUser, "--", path, .. arguments]
-            : [path, .. arguments];
     }
 
     /// <summary>Stops the server and deletes the directory should this process die without disposing the cluster.</summary>
     private Task WatchForProcessExitAsync(CancellationToken cancellationToken)
     {
-        var stop = string.Join(' ', ServiceUserCommand("pg_ctl", StopArguments).Select(DetachedShell.Quote));
+        var stop = string.Join(' ', tools.Command("pg_ctl", PostgresTools.StopArguments(DataDirectory, PostgresStopMode.Immediate)).Select(DetachedShell.Quote));
         var root = DetachedShell.Quote(RootDirectory);
         return DetachedShell.WatchProcessExitAsync($"{stop}; rm -rf {root}", $"[ -d {root} ]", cancellationToken);
     }
@@ -252,7 +194,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
         {
             // Blocking is fine here: this runs from DisposeAsync's tail or at process exit.
-            var stop = RunAsServiceUserAsync("pg_ctl", StopArguments, CancellationToken.None, check: false);
+            var stop = tools.RunAsync("pg_ctl", PostgresTools.StopArguments(DataDirectory, PostgresStopMode.Immediate), TimeSpan.FromMinutes(1), CancellationToken.None);
             stop.GetAwaiter().GetResult();
         }
 

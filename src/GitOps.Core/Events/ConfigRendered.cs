@@ -1,0 +1,23 @@
+using GitOps.Core.Collections;
+
+namespace GitOps.Core.Events;
+
+/// <summary>A new HAProxy configuration was rendered for a host and passed <c>haproxy -c</c>.</summary>
+public sealed record ConfigRendered : IEvent
+{
+    public required string Host { get; init; }
+
+    /// <summary>Increases by one per rendered configuration of the host.</summary>
+    public required long Version { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of <see cref="Text"/>.</summary>
+    public required string Sha256 { get; init; }
+
+    public required string Text { get; init; }
+
+    /// <summary>The desired-state commit it was rendered from.</summary>
+    public required string Commit { get; init; }
+
+    /// <summary>Ids of the events that caused this rendering.</summary>
+    public ValueList<Guid> Causes { get; init; } = ValueList<Guid>.Empty;
+}

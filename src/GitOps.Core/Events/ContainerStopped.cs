@@ -1,0 +1,11 @@
+namespace GitOps.Core.Events;
+
+/// <summary>A container stopped (or was removed) on a Docker host.</summary>
+public sealed record ContainerStopped : IEvent
+{
+    public required string Host { get; init; }
+
+    public required string ContainerId { get; init; }
+
+    public required string Name { get; init; }
+}

@@ -1,0 +1,12 @@
+using GitOps.Core.Collections;
+
+namespace GitOps.Core.Events;
+
+/// <summary>A commit of the desired-state repository failed validation; the last good state stays live.</summary>
+public sealed record DesiredStateRejected : IEvent
+{
+    public required string Commit { get; init; }
+
+    /// <summary>Every error, each formatted as <c>path:line:col: error GITOPSnnn: message</c>.</summary>
+    public required ValueList<string> Errors { get; init; }
+}

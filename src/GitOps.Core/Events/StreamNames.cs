@@ -1,0 +1,26 @@
+namespace GitOps.Core.Events;
+
+/// <summary>The names of the event streams, built in one place so writers and readers agree.</summary>
+public static class StreamNames
+{
+    /// <summary>Desired states observed in (or rejected from) the Git repository.</summary>
+    public const string Desired = "desired";
+
+    /// <summary>Operator actions: rollbacks and other manual interventions.</summary>
+    public const string Operator = "operator";
+
+    /// <summary>Containers observed on one Docker host.</summary>
+    public static string Docker(string host) => "docker-" + RequireHost(host);
+
+    /// <summary>Configurations rendered for one load-balancer host.</summary>
+    public static string Config(string host) => "config-" + RequireHost(host);
+
+    /// <summary>What the agent on one load-balancer host applied.</summary>
+    public static string Applied(string host) => "applied-" + RequireHost(host);
+
+    private static string RequireHost(string host)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        return host;
+    }
+}

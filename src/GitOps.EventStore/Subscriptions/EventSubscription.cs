@@ -1,0 +1,48 @@
+using System.Runtime.CompilerServices;
+
+namespace GitOps.EventStore.Subscriptions;
+
+/// <summary>
+/// Catches up from a position, then follows new commits. Reads are the store-wide pages of
+/// <see cref="PostgresEventStore.ReadPageAsync"/>, which never return an event behind one already
+/// returned, so resuming after the last delivered position neither skips nor repeats.
+/// </summary>
+internal sealed class EventSubscription(PostgresEventStore store, string name)
+{
+    public async IAsyncEnumerable<RecordedEvent> ReadAsync(GlobalPosition after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var wakeup = store.StartWakeup();
+        var position = after;
+        var failures = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            List<RecordedEvent> page;
+            try
+            {
+                await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                page = await store.ReadPageAsync(connection, null, position, store.Options.PageSize, cancellationToken).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (Exception ex) when (TransientRetry.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // A subscription outlives outages: it waits for the database however long it takes.
+                failures++;
+                EventStoreLog.SubscriptionInterrupted(store.Logger, ex, name, position, (long)store.Retry.DelayFor(failures).TotalMilliseconds);
+                await store.Retry.DelayAsync(failures, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var recorded in page)
+            {
+                position = recorded.Position;
+                yield return recorded;
+            }
+
+            if (page.Count < store.Options.PageSize)
+            {
+                await wakeup.WaitAsync(store.Options.PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

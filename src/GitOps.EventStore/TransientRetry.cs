@@ -1,0 +1,56 @@
+using GitOps.EventStore.Errors;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace GitOps.EventStore;
+
+/// <summary>
+/// Retries an operation that failed transiently — as Npgsql classifies it (<see cref="NpgsqlException.IsTransient"/>),
+/// nothing else — with exponential backoff, and turns a database that stays away into an
+/// <see cref="EventStoreUnavailableException"/>.
+/// </summary>
+internal sealed class TransientRetry(EventStoreOptions options, TimeProvider timeProvider, ILogger logger)
+{
+    public static bool IsTransient(Exception exception) => exception is NpgsqlException { IsTransient: true };
+
+    /// <summary>The delay before retry number <paramref name="attempt"/> (1-based), doubling up to the maximum.</summary>
+    public TimeSpan DelayFor(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Min(attempt - 1, 16));
+        var delay = TimeSpan.FromMilliseconds(options.RetryDelay.TotalMilliseconds * factor);
+        return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;
+    }
+
+    public Task DelayAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(DelayFor(attempt), timeProvider, cancellationToken);
+
+    public async Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await action(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= options.RetryAttempts)
+                {
+                    throw Unavailable(operation, ex);
+                }
+
+                EventStoreLog.TransientFailure(logger, ex, operation, attempt, options.RetryAttempts, (long)DelayFor(attempt).TotalMilliseconds);
+                await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private EventStoreUnavailableException Unavailable(string operation, Exception exception)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        var where = builder.Host is null ? "the configured server" : $"{builder.Host}:{builder.Port}";
+        return new EventStoreUnavailableException(
+            $"The event store database at {where} is unavailable ({operation} failed {options.RetryAttempts} times): {ErrorText.OneLine(exception)}",
+            exception);
+    }
+}

@@ -1,0 +1,212 @@
+using GitOps.Core.Collections;
+using GitOps.Core.Discovery;
+using GitOps.Core.Events;
+using GitOps.EventStore.Errors;
+using GitOps.EventStore.Tests.Support;
+using GitOps.Testing.Postgres;
+using Xunit;
+
+namespace GitOps.EventStore.Tests;
+
+public sealed class PostgresEventStoreAppendTests(PostgresFixture database) : IClassFixture<PostgresFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task AppendAsync_NoStreamThenExact_NumbersEventsFromOne()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var stream = "s-" + Guid.NewGuid();
+
+        var first = await store.AppendAsync(stream, ExpectedVersion.NoStream, [TestStore.Numbered("a"), TestStore.Numbered("b")], cts.Token);
+        var second = await store.AppendAsync(stream, ExpectedVersion.Exact(2), TestStore.Numbered("c"), cts.Token);
+        var third = await store.AppendAsync(stream, ExpectedVersion.Any, TestStore.Numbered("d"), cts.Token);
+
+        Assert.Equal(new AppendResult(stream, 2, true), first);
+        Assert.Equal(new AppendResult(stream, 3, true), second);
+        Assert.Equal(new AppendResult(stream, 4, true), third);
+        Assert.Equal(4, await store.StreamVersionAsync(stream, cts.Token));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ExactVersionBehind_ThrowsWithStreamExpectedAndActual()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var stream = "s-" + Guid.NewGuid();
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, [TestStore.Numbered("a"), TestStore.Numbered("b")], cts.Token);
+
+        var ex = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => store.AppendAsync(stream, ExpectedVersion.Exact(1), TestStore.Numbered("c"), cts.Token));
+        var noStream = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => store.AppendAsync(stream, ExpectedVersion.NoStream, TestStore.Numbered("c"), cts.Token));
+
+        Assert.Equal((stream, ExpectedVersion.Exact(1), 2L), (ex.Stream, ex.Expected, ex.Actual));
+        Assert.Equal($"Stream '{stream}' is at version 2, but the append expected 1; read the stream again and retry.", ex.Message);
+        Assert.Equal((ExpectedVersion.NoStream, 2L), (noStream.Expected, noStream.Actual));
+        Assert.Equal(2, await store.StreamVersionAsync(stream, cts.Token));
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwoWritersRaceOnOneVersion_ExactlyOneWinsAndLoserGetsTypedException()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var stream = "race-" + Guid.NewGuid();
+        for (var round = 0; round < 30; round++)
+        {
+            var expected = ExpectedVersion.Exact(round);
+            using var start = new Barrier(2);
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 2).Select(w => Task.Run(
+                async () =>
+                {
+                    start.SignalAndWait(cts.Token);
+                    try
+                    {
+                        return (Result: (AppendResult?)await store.AppendAsync(stream, round == 0 ? ExpectedVersion.NoStream : expected, TestStore.Numbered($"{round}-{w}"), cts.Token), Error: (WrongExpectedVersionException?)null);
+                    }
+                    catch (WrongExpectedVersionException ex)
+                    {
+                        return (Result: (AppendResult?)null, Error: (WrongExpectedVersionException?)ex);
+                    }
+                },
+                cts.Token)));
+
+            var won = Assert.Single(outcomes, o => o.Result is not null);
+            Assert.Equal(round + 1, won.Result!.Version);
+            var conflict = Assert.Single(outcomes, o => o.Error is not null).Error!;
+            Assert.Equal((stream, (long)round, round + 1L), (conflict.Stream, conflict.Expected.Value, conflict.Actual));
+        }
+
+        var events = await TestStore.ToListAsync(store.ReadStreamAsync(stream, cancellationToken: cts.Token), cts.Token);
+        Assert.Equal(Enumerable.Range(1, 30).Select(v => (long)v), events.Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task AppendAsync_RetriedWithSameEventIds_SucceedsAndAddsNothing()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var stream = "s-" + Guid.NewGuid();
+        NewEvent[] batch = [TestStore.Numbered("a"), TestStore.Numbered("b")];
+
+        var first = await store.AppendAsync(stream, ExpectedVersion.NoStream, batch, cts.Token);
+        var retry = await store.AppendAsync(stream, ExpectedVersion.NoStream, batch, cts.Token);
+        var retryAny = await store.AppendAsync(stream, ExpectedVersion.Any, batch, cts.Token);
+
+        Assert.Equal(new AppendResult(stream, 2, true), first);
+        Assert.Equal(new AppendResult(stream, 2, false), retry);
+        Assert.Equal(new AppendResult(stream, 2, false), retryAny);
+        var events = await TestStore.ToListAsync(store.ReadStreamAsync(stream, cancellationToken: cts.Token), cts.Token);
+        Assert.Equal(["a", "b"], events.Select(TestStore.Label));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConcurrentRetriesOfOneAppend_StoreItOnce()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var stream = "s-" + Guid.NewGuid();
+        NewEvent[] batch = [TestStore.Numbered("a"), TestStore.Numbered("b"), TestStore.Numbered("c")];
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => store.AppendAsync(stream, ExpectedVersion.Any, batch, cts.Token), cts.Token)));
+
+        Assert.Single(results, r => r.Appended);
+        Assert.All(results, r => Assert.Equal(3, r.Version));
+        Assert.Equal(3, await store.StreamVersionAsync(stream, cts.Token));
+    }
+
+    [Fact]
+    public async Task AppendAsync_EventIdStoredInOtherStream_ThrowsEventIdConflict()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var original = TestStore.Numbered("a");
+        await store.AppendAsync("s-" + Guid.NewGuid(), ExpectedVersion.Any, original, cts.Token);
+        var other = "s-" + Guid.NewGuid();
+
+        var ex = await Assert.ThrowsAsync<EventIdConflictException>(() => store.AppendAsync(other, ExpectedVersion.Any, [TestStore.Numbered("x"), original], cts.Token));
+
+        Assert.Equal([original.EventId], ex.EventIds);
+        Assert.Equal(0, await store.StreamVersionAsync(other, cts.Token));
+    }
+
+    [Fact]
+    public async Task ReadStreamAsync_ForwardsAndBackwardsFromVersion_ReturnsPagesInOrder()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await PostgresEventStore.OpenAsync(TestStore.Options(database.ConnectionString) with { PageSize = 7 }, cancellationToken: cts.Token);
+        var stream = "s-" + Guid.NewGuid();
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, Enumerable.Range(1, 25).Select(i => TestStore.Numbered(i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList(), cts.Token);
+
+        var forwards = await TestStore.ToListAsync(store.ReadStreamAsync(stream, ReadDirection.Forwards, cancellationToken: cts.Token), cts.Token);
+        var backwards = await TestStore.ToListAsync(store.ReadStreamAsync(stream, ReadDirection.Backwards, cancellationToken: cts.Token), cts.Token);
+        var middle = await TestStore.ToListAsync(store.ReadStreamAsync(stream, ReadDirection.Forwards, from: 10, maxCount: 9, cancellationToken: cts.Token), cts.Token);
+        var lastThree = await TestStore.ToListAsync(store.ReadStreamAsync(stream, ReadDirection.Backwards, maxCount: 3, cancellationToken: cts.Token), cts.Token);
+        var missing = await TestStore.ToListAsync(store.ReadStreamAsync("no-such-stream", cancellationToken: cts.Token), cts.Token);
+
+        Assert.Equal(Enumerable.Range(1, 25).Select(v => (long)v), forwards.Select(e => e.Version));
+        Assert.Equal(Enumerable.Range(1, 25).Reverse().Select(v => (long)v), backwards.Select(e => e.Version));
+        Assert.Equal(Enumerable.Range(10, 9).Select(v => (long)v), middle.Select(e => e.Version));
+        Assert.Equal([25L, 24L, 23L], lastThree.Select(e => e.Version));
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public async Task AppendAsync_Metadata_IsStoredWithInjectedClock()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var now = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        await using var store = await TestStore.OpenAsync(database, cts.Token, new FixedTimeProvider(now));
+        var stream = "s-" + Guid.NewGuid();
+        var cause = TestStore.Numbered("cause");
+        var effect = TestStore.Numbered("effect") with { CorrelationId = cause.EventId, CausationId = cause.EventId, Actor = "alice", Commit = "abc123" };
+
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, [cause, effect], cts.Token);
+        var events = await TestStore.ToListAsync(store.ReadStreamAsync(stream, cancellationToken: cts.Token), cts.Token);
+
+        Assert.Equal(new EventMetadata { CorrelationId = cause.EventId, Actor = "test" }, events[0].Metadata);
+        Assert.Equal(new EventMetadata { CorrelationId = cause.EventId, CausationId = cause.EventId, Actor = "alice", Commit = "abc123" }, events[1].Metadata);
+        Assert.Equal([cause.EventId, effect.EventId], events.Select(e => e.EventId));
+        Assert.All(events, e => Assert.Equal(now, e.Timestamp));
+        Assert.All(events, e => Assert.Equal("DriftCorrected", e.Type));
+    }
+
+    [Fact]
+    public async Task AppendAsync_EveryCoreEvent_RoundTripsThroughJsonb()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var networks = ValueList.Create(new ContainerNetwork("bridge", "172.17.0.2"));
+        IEvent[] all =
+        [
+            new DesiredStateObserved { Commit = "c1", Parents = ValueList.Create("c0"), Author = "Ann", Message = "add web", Services = ValueList.Create("web") },
+            new DesiredStateRejected { Commit = "c2", Errors = ValueList.Create("services/web.yaml:3:7: error GITOPS001: bad") },
+            new ContainerStarted { Host = "h1", ContainerId = "abc", Name = "web-1", Labels = new ValueMap([KeyValuePair.Create("app", "web")]), Health = ContainerHealth.Starting, Networks = networks },
+            new ContainerStopped { Host = "h1", ContainerId = "abc", Name = "web-1" },
+            new ContainerHealthChanged { Host = "h1", ContainerId = "abc", Health = ContainerHealth.Healthy },
+            new ContainerAddressChanged { Host = "h1", ContainerId = "abc", Networks = networks },
+            new DiscoveryResynced { Host = "h1", Snapshot = ValueList.Create(new ObservedContainer { Id = "abc", Name = "web-1", State = "running", Networks = networks }) },
+            new ConfigRendered { Host = "lb1", Version = 3, Sha256 = "00ff", Text = "global\n", Commit = "c1", Causes = ValueList.Create(Guid.NewGuid()) },
+            new ConfigApplied { Host = "lb1", Version = 3, Method = ApplyMethod.Runtime, Duration = TimeSpan.FromMilliseconds(12) },
+            new ApplyFailed { Host = "lb1", Version = 4, Error = "haproxy -c failed", KeptVersion = 3 },
+            new RollbackRequested { Host = "lb1", ToVersion = 2, Actor = "bob" },
+            new DriftCorrected { Host = "lb1", What = "server web/s1 address" },
+        ];
+        Assert.Equal(all.Select(e => e.GetType().Name).Order(), store.Registry.TypeNames.Order());
+        var stream = StreamNames.Config("lb-" + Guid.NewGuid().ToString("N"));
+
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, all.Select(e => new NewEvent(e)).ToList(), cts.Token);
+        var events = await TestStore.ToListAsync(store.ReadStreamAsync(stream, cancellationToken: cts.Token), cts.Token);
+
+        Assert.Equal(all, events.Select(e => e.Data));
+    }
+
+    [Fact]
+    public void StreamNames_PerHost_UseDesignPrefixes()
+    {
+        Assert.Equal(
+            ["desired", "operator", "docker-h1", "config-lb1", "applied-lb1"],
+            [StreamNames.Desired, StreamNames.Operator, StreamNames.Docker("h1"), StreamNames.Config("lb1"), StreamNames.Applied("lb1")]);
+        Assert.Throws<ArgumentException>(() => StreamNames.Docker(" "));
+    }
+}

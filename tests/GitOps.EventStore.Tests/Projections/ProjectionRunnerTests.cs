@@ -1,0 +1,121 @@
+using System.Globalization;
+using GitOps.EventStore.Projections;
+using GitOps.EventStore.Tests.Support;
+using GitOps.Testing.Postgres;
+using Npgsql;
+using Xunit;
+
+namespace GitOps.EventStore.Tests.Projections;
+
+public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixture<PostgresFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task RebuildAsync_AfterLiveRunWithFailingBatch_EqualsLiveReadModel()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await PostgresEventStore.OpenAsync(TestStore.Options(database.ConnectionString) with { PageSize = 50 }, cancellationToken: cts.Token);
+        var projection = new FlakyProjection(new StreamSummaryProjection("public.summary_live"), failOnBatch: 3);
+        var runner = new ProjectionRunner(store, projection);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+        var live = Task.Run(() => runner.RunAsync(stop.Token), stop.Token);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(
+            async () =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    await store.AppendAsync("p-" + ((w + i) % 7).ToString(CultureInfo.InvariantCulture), ExpectedVersion.Any, [TestStore.Numbered("x"), TestStore.Numbered("y")], cts.Token);
+                }
+            },
+            cts.Token)));
+        var end = await LastPositionAsync(store, cts.Token);
+        while (await runner.CheckpointAsync(cts.Token) < end)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => live);
+        var liveModel = await SnapshotAsync("public.summary_live", cts.Token);
+
+        var rebuilt = await runner.RebuildAsync(cts.Token);
+        var rebuiltModel = await SnapshotAsync("public.summary_live", cts.Token);
+
+        Assert.True(projection.Failures == 1, "the third batch fails once and is retried");
+        Assert.Equal(end, rebuilt);
+        Assert.Equal(7, liveModel.Count);
+        Assert.Equal(800L, liveModel.Sum(r => r.Events));
+        Assert.All(liveModel, r => Assert.Equal(r.Version, r.Events));
+        Assert.Equal(liveModel, rebuiltModel);
+    }
+
+    [Fact]
+    public async Task CatchUpAsync_SecondRunner_StartsFromStoredCheckpoint()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var projection = new StreamSummaryProjection("public.summary_resume");
+        await store.AppendAsync("resume", ExpectedVersion.Any, [TestStore.Numbered("a"), TestStore.Numbered("b")], cts.Token);
+        var first = await new ProjectionRunner(store, projection).CatchUpAsync(cts.Token);
+        await store.AppendAsync("resume", ExpectedVersion.Any, TestStore.Numbered("c"), cts.Token);
+
+        var second = await new ProjectionRunner(store, projection).CatchUpAsync(cts.Token);
+        var model = await SnapshotAsync("public.summary_resume", cts.Token);
+
+        Assert.True(second > first);
+        Assert.Contains(new Row("resume", 3, 3), model);
+    }
+
+    private async Task<List<Row>> SnapshotAsync(string table, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT stream, version, events FROM {table} ORDER BY stream", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<Row>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new Row(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+
+    private static async Task<GlobalPosition> LastPositionAsync(PostgresEventStore store, CancellationToken cancellationToken)
+    {
+        var position = GlobalPosition.Start;
+        await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken))
+        {
+            position = recorded.Position;
+        }
+
+        return position;
+    }
+
+    private sealed record Row(string Stream, long Version, long Events);
+
+    /// <summary>Fails one batch after applying it to the read model, to prove the checkpoint rolls back with it.</summary>
+    private sealed class FlakyProjection(IProjection inner, int failOnBatch) : IProjection
+    {
+        private int batches;
+
+        public int Failures { get; private set; }
+
+        public string Name => inner.Name;
+
+        public Task SetupAsync(NpgsqlConnection connection, CancellationToken cancellationToken) => inner.SetupAsync(connection, cancellationToken);
+
+        public Task ResetAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken) => inner.ResetAsync(transaction, cancellationToken);
+
+        public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        {
+            await inner.ApplyAsync(events, transaction, cancellationToken);
+            if (++batches == failOnBatch)
+            {
+                Failures++;
+                throw new InvalidOperationException("injected failure after the read model was written");
+            }
+        }
+    }
+}

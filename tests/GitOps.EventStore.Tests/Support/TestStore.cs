@@ -1,0 +1,65 @@
+using GitOps.Core.Events;
+using GitOps.Testing.Postgres;
+using Npgsql;
+
+namespace GitOps.EventStore.Tests.Support;
+
+/// <summary>Opens stores on fixture databases with test-friendly timings, and makes numbered events.</summary>
+internal static class TestStore
+{
+    public static EventStoreOptions Options(string connectionString) => new()
+    {
+        ConnectionString = connectionString,
+        Actor = "test",
+        PollInterval = TimeSpan.FromMilliseconds(200),
+        RetryAttempts = 8,
+        RetryDelay = TimeSpan.FromMilliseconds(50),
+        MaxRetryDelay = TimeSpan.FromSeconds(1),
+    };
+
+    public static Task<PostgresEventStore> OpenAsync(PostgresFixture database, CancellationToken cancellationToken, TimeProvider? timeProvider = null) =>
+        PostgresEventStore.OpenAsync(Options(database.ConnectionString), timeProvider: timeProvider, cancellationToken: cancellationToken);
+
+    /// <summary>A small real event whose <see cref="DriftCorrected.What"/> carries <paramref name="label"/>.</summary>
+    public static NewEvent Numbered(string label) => new(new DriftCorrected { Host = "lb1", What = label });
+
+    public static string Label(RecordedEvent recorded) => ((DriftCorrected)recorded.Data).What;
+
+    /// <summary>Creates an empty database in the fixture's cluster; returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(PostgresFixture database, CancellationToken cancellationToken)
+    {
+        var name = "scratch_" + Guid.NewGuid().ToString("N");
+        await using var connection = new NpgsqlConnection(database.Cluster.AdminConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+        return database.Cluster.ConnectionStringFor(name);
+    }
+
+    public static async Task<List<RecordedEvent>> ToListAsync(IAsyncEnumerable<RecordedEvent> events, CancellationToken cancellationToken)
+    {
+        var list = new List<RecordedEvent>();
+        await foreach (var recorded in events.WithCancellation(cancellationToken))
+        {
+            list.Add(recorded);
+        }
+
+        return list;
+    }
+
+    /// <summary>Reads <paramref name="count"/> events from a live subscription, then stops it.</summary>
+    public static async Task<List<RecordedEvent>> TakeAsync(IAsyncEnumerable<RecordedEvent> subscription, int count, CancellationToken cancellationToken)
+    {
+        var list = new List<RecordedEvent>(count);
+        await foreach (var recorded in subscription.WithCancellation(cancellationToken))
+        {
+            list.Add(recorded);
+            if (list.Count == count)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+}
