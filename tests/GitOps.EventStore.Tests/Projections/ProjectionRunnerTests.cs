@@ -30,7 +30,7 @@ public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixt
                 }
             },
             cts.Token)));
-        var end = await LastPositionAsync(store, cts.Token);
+        var end = await LastPositionAsync(store, expectedEvents: 800, cts.Token);
         while (await runner.CheckpointAsync(cts.Token) < end)
         {
             await Task.Delay(50, cts.Token);
@@ -82,15 +82,30 @@ public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixt
         return rows;
     }
 
-    private static async Task<GlobalPosition> LastPositionAsync(PostgresEventStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// The position of the last of <paramref name="expectedEvents"/> events. Reads stop below the
+    /// cluster-wide snapshot horizon, which a transaction held open by another test class in the
+    /// same cluster can hold back for a while, so wait until every event is visible.
+    /// </summary>
+    private static async Task<GlobalPosition> LastPositionAsync(PostgresEventStore store, int expectedEvents, CancellationToken cancellationToken)
     {
-        var position = GlobalPosition.Start;
-        await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken))
+        while (true)
         {
-            position = recorded.Position;
-        }
+            var position = GlobalPosition.Start;
+            var count = 0;
+            await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken))
+            {
+                position = recorded.Position;
+                count++;
+            }
 
-        return position;
+            if (count >= expectedEvents)
+            {
+                return position;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private sealed record Row(string Stream, long Version, long Events);
