@@ -4,14 +4,15 @@ namespace GitOps.Testing.Docker;
 
 /// <summary>
 /// A dockerd of its own for tests that stop and restart the engine (the shared one must never be disturbed):
-/// own socket, data root, exec root (so its own containerd) and pid file under a temp directory, its own
-/// bridge interface on its own subnet, and no iptables rules, so it cannot collide with the shared engine.
-/// Containers run <see cref="DockerFixture.ImageName"/>. Disposing stops the daemon, deletes its bridge and
-/// its directory.
+/// own socket, data root, exec root (so its own containerd) and pid file under a temp directory, and its own
+/// network namespace (<c>unshare --net</c>), so its docker0 bridge and iptables rules are its own. Containers run
+/// <see cref="DockerFixture.ImageName"/>; their addresses are not reachable from the host. Disposing stops the
+/// daemon and deletes its directory.
 /// </summary>
 /// <remarks>
-/// Never start a second dockerd with <c>--bridge=none</c>: that daemon deletes the <c>docker0</c> interface
-/// on start-up, cutting the shared engine's default network from under it.
+/// A second dockerd in the host's network namespace damages the shared engine: with <c>--bridge=none</c> it
+/// deletes the host's <c>docker0</c> on start-up, and with a bridge of its own it was seen deleting <c>docker0</c>
+/// when restarted over containers it had run. The namespace keeps both daemons apart.
 /// </remarks>
 public sealed class RestartableDockerDaemon : IAsyncDisposable
 {
@@ -19,22 +20,14 @@ public sealed class RestartableDockerDaemon : IAsyncDisposable
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string root;
-    private readonly string bridge;
-    private readonly string bridgeAddress;
     private readonly DockerCli cli;
     private readonly IDisposable exitHook;
 
-    private RestartableDockerDaemon(string root, string bridge, string bridgeAddress)
+    private RestartableDockerDaemon(string root)
     {
         this.root = root;
-        this.bridge = bridge;
-        this.bridgeAddress = bridgeAddress;
         cli = new DockerCli("unix://" + Path.Combine(root, "docker.sock"));
-        exitHook = ProcessExitHooks.Register($"dockerd in {root}", () =>
-        {
-            StopAsync(CancellationToken.None).GetAwaiter().GetResult();
-            Processes.ProcessRunner.RunAsync("ip", ["link", "delete", bridge]).GetAwaiter().GetResult();
-        });
+        exitHook = ProcessExitHooks.Register($"dockerd in {root}", () => StopAsync(CancellationToken.None).GetAwaiter().GetResult());
     }
 
     /// <summary>The engine endpoint, <c>unix://…</c>.</summary>
@@ -53,15 +46,11 @@ public sealed class RestartableDockerDaemon : IAsyncDisposable
         }
 
         // Short path: the socket path must stay under the 108-byte unix socket limit.
-        var token = Guid.NewGuid().ToString("N")[..10];
-        var root = Path.Combine(Path.GetTempPath(), "gitops-dockerd-" + token);
+        var root = Path.Combine(Path.GetTempPath(), "gitops-dockerd-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
-        // Interface names have at most 15 characters; 10.213.0.0/16 is used by no other test engine.
-        var subnet = Random.Shared.Next(1, 255);
-        var daemon = new RestartableDockerDaemon(root, "gtrd" + token[..8], string.Create(CultureInfo.InvariantCulture, $"10.213.{subnet}.1/24"));
+        var daemon = new RestartableDockerDaemon(root);
         try
         {
-            await daemon.CreateBridgeAsync(cancellationToken).ConfigureAwait(false);
             await daemon.StartAsync(cancellationToken).ConfigureAwait(false);
             await BusyboxImage.EnsureAsync(daemon.cli, cancellationToken).ConfigureAwait(false);
             return daemon;
@@ -81,15 +70,16 @@ public sealed class RestartableDockerDaemon : IAsyncDisposable
     {
         var dockerd = Processes.ProcessRunner.FindOnPath("dockerd")
             ?? throw new InvalidOperationException("dockerd is not installed. Run deploy/setup.sh to install the docker.io package.");
+        var unshare = Processes.ProcessRunner.FindOnPath("unshare")
+            ?? throw new InvalidOperationException("unshare (util-linux) is not installed; it is needed to give the restartable dockerd its own network namespace.");
         var command = string.Join(' ', new[]
         {
+            unshare, "--net", "--",
             dockerd,
             "--host", Endpoint,
             "--data-root", Path.Combine(root, "data"),
             "--exec-root", Path.Combine(root, "exec"),
             "--pidfile", PidFile,
-            "--bridge", bridge, "--iptables=false", "--ip6tables=false",
-            "--default-address-pool", "base=10.214.0.0/16,size=24",
             // Busybox as PID 1 ignores SIGTERM; do not wait the default 15 s for it on shutdown.
             "--shutdown-timeout=1",
         }.Select(DetachedShell.Quote));
@@ -141,7 +131,6 @@ public sealed class RestartableDockerDaemon : IAsyncDisposable
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        await Processes.ProcessRunner.RunAsync("ip", ["link", "delete", bridge], cancellationToken: CancellationToken.None).ConfigureAwait(false);
         exitHook.Dispose();
         try
         {
@@ -152,13 +141,6 @@ public sealed class RestartableDockerDaemon : IAsyncDisposable
             // A leftover mount keeps a directory busy; the temp directory is all that is left behind.
             await Console.Error.WriteLineAsync($"Could not delete {root}: {ex.Message}").ConfigureAwait(false);
         }
-    }
-
-    private async Task CreateBridgeAsync(CancellationToken cancellationToken)
-    {
-        await Processes.ProcessRunner.RunCheckedAsync("ip", ["link", "add", bridge, "type", "bridge"], cancellationToken: cancellationToken).ConfigureAwait(false);
-        await Processes.ProcessRunner.RunCheckedAsync("ip", ["addr", "add", bridgeAddress, "dev", bridge], cancellationToken: cancellationToken).ConfigureAwait(false);
-        await Processes.ProcessRunner.RunCheckedAsync("ip", ["link", "set", bridge, "up"], cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private int? ReadPid()
