@@ -20,6 +20,7 @@ public static class CliApp
             "gitops: a GitOps reconciler for HAProxy on Docker hosts.\n" +
             "Desired load-balancer state lives in a Git repository (YAML); containers are discovered on each Docker host;\n" +
             "every host gets a validated HAProxy configuration, applied without dropping requests, with a full history.");
+        root.Subcommands.Add(Commands.DiscoverCommand.Create());
         return root;
     }
 

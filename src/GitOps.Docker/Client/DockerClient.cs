@@ -264,6 +264,12 @@ public sealed class DockerClient : IDisposable
 
     private async ValueTask<Stream> ConnectUnixAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
+        if (!File.Exists(Endpoint.Address))
+        {
+            // The socket error for a missing path reads "Cannot assign requested address", which helps nobody.
+            throw new IOException($"there is no socket at {Endpoint.Address}; is dockerd running, and is this the endpoint it listens on?");
+        }
+
 #pragma warning disable CA2000 // Disposed on failure; on success the returned NetworkStream owns it.
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
 #pragma warning restore CA2000

@@ -129,7 +129,7 @@ public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<Dock
 
         var error = await Assert.ThrowsAsync<DockerConnectionException>(() => client.ListContainersAsync(all: false, cts.Token));
 
-        Assert.StartsWith("cannot reach the Docker engine at unix:///run/gitops-no-such-dir/docker.sock: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal("cannot reach the Docker engine at unix:///run/gitops-no-such-dir/docker.sock: there is no socket at /run/gitops-no-such-dir/docker.sock; is dockerd running, and is this the endpoint it listens on?", error.Message);
     }
 
     [Theory]
