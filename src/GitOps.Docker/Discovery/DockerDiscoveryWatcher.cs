@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using GitOps.Core.Discovery;
 using GitOps.Core.Validation;
 using GitOps.Docker.Client;

@@ -45,8 +45,11 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await using var run = new WatcherRun(docker.Endpoint);
-        var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
-        var oldAddress = container.IpAddressOn("bridge");
+        // A network of its own: no container of a test running in parallel can take the freed address.
+        var network = await docker.CreateNetworkAsync(null, cts.Token);
+        var onNetwork = new HttpContainerOptions { Networks = [network] };
+        var container = await docker.RunHttpContainerAsync(onNetwork, cts.Token);
+        var oldAddress = container.IpAddressOn(network);
         await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == container.Id, Wait, cts.Token);
 
         // Hold the watcher inside the publication of an unrelated container, so the stop and start below are
@@ -55,18 +58,18 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
         await docker.RunHttpContainerAsync(new HttpContainerOptions { Name = $"gitops-test-{docker.RunId}-blocker" }, cts.Token);
         await held.WaitAsync(Wait, cts.Token);
         await docker.StopAsync(container.Id, cts.Token);
-        var thief = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
-        Assert.Equal(oldAddress, thief.IpAddressOn("bridge"));
+        var thief = await docker.RunHttpContainerAsync(onNetwork, cts.Token);
+        Assert.Equal(oldAddress, thief.IpAddressOn(network));
         var restarted = await docker.StartAsync(container.Id, cts.Token);
-        Assert.NotEqual(oldAddress, restarted.IpAddressOn("bridge"));
+        Assert.NotEqual(oldAddress, restarted.IpAddressOn(network));
         var mark = run.Sink.Changes.Count;
         run.Sink.Release();
 
         var changed = (AddressChanged)await run.Sink.WaitForAsync(c => c is AddressChanged a && a.Container.Id == container.Id, Wait, mark, cts.Token);
-        Assert.Equal([new ContainerNetwork("bridge", restarted.IpAddressOn("bridge"))], changed.Container.Networks);
+        Assert.Equal([new ContainerNetwork(network, restarted.IpAddressOn(network))], changed.Container.Networks);
         await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == thief.Id, Wait, cts.Token);
         Assert.DoesNotContain(run.Sink.Changes.Skip(mark), c => c is ContainerStopped s && s.Id == container.Id);
-        Assert.Equal(restarted.IpAddressOn("bridge"), run.Watcher.Containers[container.Id].Networks.Single().IPAddress);
+        Assert.Equal(restarted.IpAddressOn(network), run.Watcher.Containers[container.Id].Networks.Single().IPAddress);
     }
 
     [Fact]
