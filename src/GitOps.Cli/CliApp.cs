@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());
+        root.Subcommands.Add(DiscoverCommand.Create());
         return root;
     }
 

@@ -26,6 +26,12 @@ internal static class CommonOptions
         HelpName = "name",
     };
 
+    public static Option<string?> Docker() => new("--docker")
+    {
+        Description = "The Docker engine to ask: unix:///path/to/docker.sock or tcp://host:port. Default: DOCKER_HOST, else unix:///var/run/docker.sock.",
+        HelpName = "endpoint",
+    };
+
     public static Option<string> Format(params string[] formats)
     {
         var option = new Option<string>("--format")

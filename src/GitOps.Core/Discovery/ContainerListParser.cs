@@ -132,7 +132,7 @@ public static class ContainerListParser
             .FirstOrDefault(ConfigToken.IsDockerName);
     }
 
-    private static ValueMap? ReadLabels(JsonElement item)
+    internal static ValueMap? ReadLabels(JsonElement item)
     {
         if (!item.TryGetProperty("Labels", out var labels) || labels.ValueKind == JsonValueKind.Null)
         {
@@ -179,7 +179,7 @@ public static class ContainerListParser
         return status.Contains("(healthy)", StringComparison.Ordinal) ? ContainerHealth.Healthy : ContainerHealth.None;
     }
 
-    private static ValueList<ContainerNetwork> ReadNetworks(JsonElement item, string what, SourceLocation location, List<Diagnostic> diagnostics)
+    internal static ValueList<ContainerNetwork> ReadNetworks(JsonElement item, string what, SourceLocation? location, List<Diagnostic> diagnostics)
     {
         if (!item.TryGetProperty("NetworkSettings", out var settings) || settings.ValueKind != JsonValueKind.Object
             || !settings.TryGetProperty("Networks", out var networks) || networks.ValueKind != JsonValueKind.Object)
@@ -215,7 +215,7 @@ public static class ContainerListParser
         return result.OrderBy(n => n.Name, StringComparer.Ordinal).ToValueList();
     }
 
-    private static string? GetString(JsonElement element, string property) =>
+    internal static string? GetString(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string FirstSentence(string message)

@@ -20,6 +20,9 @@ public static class LabelConventions
     private static readonly string[] Enabled = ["y", "yes", "true"];
     private static readonly string[] Disabled = ["n", "no", "false"];
 
+    /// <summary>True for <c>lb.enable</c>, <c>lb.publish</c> and <c>lb.target</c>.</summary>
+    public static bool IsSeedLabel(string key) => key is EnableLabel or PublishLabel or TargetLabel;
+
     /// <summary>True when <paramref name="labels"/> holds every pair of <paramref name="selector"/> (ordinal comparison).</summary>
     public static bool Matches(ValueMap selector, ValueMap labels) =>
         selector.Count > 0 && selector.All(pair => labels.TryGetValue(pair.Key, out var value) && string.Equals(value, pair.Value, StringComparison.Ordinal));

@@ -1,0 +1,11 @@
+namespace GitOps.Docker.Client;
+
+/// <summary>How an engine is reached.</summary>
+public enum DockerEndpointKind
+{
+    /// <summary>A unix domain socket, <c>unix:///var/run/docker.sock</c>.</summary>
+    Unix,
+
+    /// <summary>Plain HTTP over TCP, <c>tcp://host:2375</c>.</summary>
+    Tcp,
+}

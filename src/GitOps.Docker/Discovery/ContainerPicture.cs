@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using GitOps.Core.Collections;
+using GitOps.Core.Discovery;
+
+namespace GitOps.Docker.Discovery;
+
+/// <summary>
+/// The running containers of one host by id, and the changes that turn one observation into the next.
+/// Labels are checked (<see cref="LabelCheck"/>) as a container enters, so the picture holds only usable labels.
+/// Not thread-safe for writers: one watcher loop owns it; <see cref="Containers"/> may be read from anywhere.
+/// </summary>
+internal sealed class ContainerPicture(string host)
+{
+    private ImmutableDictionary<string, ObservedContainer> containers = ImmutableDictionary.Create<string, ObservedContainer>(StringComparer.Ordinal);
+
+    public ImmutableDictionary<string, ObservedContainer> Containers => Volatile.Read(ref containers);
+
+    /// <summary>
+    /// Takes the current state of one container (null: it no longer exists) and returns the changes, in the
+    /// order they should be published; empty when nothing that routing sees changed.
+    /// </summary>
+    public IReadOnlyList<DiscoveryChange> Apply(string id, ObservedContainer? observed)
+    {
+        var changes = new List<DiscoveryChange>();
+        var known = Containers.GetValueOrDefault(id);
+        var running = observed is { IsRunning: true } ? LabelCheck.Check(observed) : null;
+        if (known is not null && (running is null || running.Container.Name != known.Name))
+        {
+            // A rename is reported as the old name leaving and the new one arriving: server names follow container names.
+            changes.Add(new ContainerStopped(host, id, known.Name));
+            Set(containers.Remove(id));
+            known = null;
+        }
+
+        if (running is null)
+        {
+            return changes;
+        }
+
+        var container = running.Container;
+        if (known is null)
+        {
+            changes.Add(new ContainerStarted(host, container));
+            if (running.Diagnostics.Count > 0)
+            {
+                changes.Add(new LabelRejected(host, container.Id, container.Name, running.Diagnostics));
+            }
+        }
+        else
+        {
+            if (known.Health != container.Health)
+            {
+                changes.Add(new HealthChanged(host, id, container.Health));
+            }
+
+            if (known.Networks != container.Networks || known.Labels != container.Labels)
+            {
+                changes.Add(new AddressChanged(host, container));
+            }
+        }
+
+        Set(containers.SetItem(id, container));
+        return changes;
+    }
+
+    /// <summary>Replaces the whole picture with <paramref name="listed"/> (running ones are kept) and returns the snapshot and label problems.</summary>
+    public ResyncResult Replace(IEnumerable<ObservedContainer> listed)
+    {
+        var before = Containers;
+        var builder = ImmutableDictionary.CreateBuilder<string, ObservedContainer>(StringComparer.Ordinal);
+        var rejected = new List<LabelRejected>();
+        foreach (var observed in listed.Where(c => c.IsRunning))
+        {
+            var result = LabelCheck.Check(observed);
+            builder[observed.Id] = result.Container;
+            if (result.Diagnostics.Count > 0)
+            {
+                rejected.Add(new LabelRejected(host, observed.Id, result.Container.Name, result.Diagnostics));
+            }
+        }
+
+        var after = builder.ToImmutable();
+        Set(after);
+        var snapshot = after.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal).ToValueList();
+        return new ResyncResult(
+            new Resynced(host, snapshot),
+            rejected.OrderBy(r => r.Name, StringComparer.Ordinal).ToList(),
+            Added: after.Keys.Count(id => !before.ContainsKey(id)),
+            Removed: before.Keys.Count(id => !after.ContainsKey(id)),
+            Changed: after.Count(pair => before.TryGetValue(pair.Key, out var old) && old != pair.Value));
+    }
+
+    private void Set(ImmutableDictionary<string, ObservedContainer> value) => Volatile.Write(ref containers, value);
+}
