@@ -73,6 +73,8 @@ public sealed partial class ConfigApplier
         try
         {
             var started = _time.GetTimestamp();
+            Directory.CreateDirectory(_supervisor.Options.RuntimeDirectory);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ConfigPath))!);
             var (copy, copyVersion) = await ReadAppliedCopyAsync(cancellationToken).ConfigureAwait(false);
             var disk = await AtomicFile.TryReadAsync(ConfigPath, cancellationToken).ConfigureAwait(false);
             var descriptions = new List<string>();
