@@ -85,6 +85,8 @@ internal sealed class ApplyBenchmarks : IBenchmarkSuite
             await Task.Delay(Baseline, cancellationToken);
             var appliesStarted = Stopwatch.GetTimestamp();
             var byMethod = new Dictionary<ApplyMethod, List<double>> { [ApplyMethod.Runtime] = [], [ApplyMethod.Reload] = [] };
+            var runtimeAdds = new List<double>();
+            var runtimeRemoves = new List<double>();
             var applyFailures = 0;
             var generation = 0;
             var withFourth = false;
@@ -110,6 +112,10 @@ internal sealed class ApplyBenchmarks : IBenchmarkSuite
                 else if (byMethod.TryGetValue(result.Method, out var times))
                 {
                     times.Add(result.Duration.TotalMilliseconds);
+                    if (result.Method == ApplyMethod.Runtime)
+                    {
+                        (withFourth ? runtimeAdds : runtimeRemoves).Add(result.Duration.TotalMilliseconds);
+                    }
                 }
 
                 await Task.Delay(GapBetweenApplies, cancellationToken);
@@ -134,6 +140,8 @@ internal sealed class ApplyBenchmarks : IBenchmarkSuite
             report.Figure("apply_runtime_count", runtime.Length, "applies");
             report.Figure("apply_runtime_p50_ms", BenchmarkReport.Percentile(runtime, 50), "ms");
             report.Figure("apply_runtime_p99_ms", BenchmarkReport.Percentile(runtime, 99), "ms");
+            report.Figure("apply_runtime_add_p50_ms", BenchmarkReport.Percentile([.. runtimeAdds.Order()], 50), "ms");
+            report.Figure("apply_runtime_remove_p50_ms", BenchmarkReport.Percentile([.. runtimeRemoves.Order()], 50), "ms");
             report.Figure("apply_reload_count", reload.Length, "applies");
             report.Figure("apply_reload_p50_ms", BenchmarkReport.Percentile(reload, 50), "ms");
             report.Figure("apply_reload_p99_ms", BenchmarkReport.Percentile(reload, 99), "ms");
