@@ -5,7 +5,7 @@ namespace GitOps.HAProxy.Validation;
 
 /// <summary>
 /// Checks a configuration with the real <c>haproxy -c -f</c>, the same check Debian's unit runs
-/// before every reload. The text is written to a private temporary directory as
+/// before every reload. <see cref="CheckAsync"/> writes the text to a private temporary directory as
 /// <c>haproxy.cfg</c>, and that name is what the messages show.
 /// </summary>
 public sealed class HAProxyConfigChecker(string program = "haproxy")
@@ -16,34 +16,48 @@ public sealed class HAProxyConfigChecker(string program = "haproxy")
     public async Task<HAProxyCheckResult> CheckAsync(string configText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configText);
-        var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
         var directory = Directory.CreateTempSubdirectory("gitops-check-");
         try
         {
             var path = Path.Combine(directory.FullName, FileName);
             await File.WriteAllTextAsync(path, configText, cancellationToken).ConfigureAwait(false);
-            ProcessResult result;
-            try
-            {
-                result = await ProcessRunner.RunAsync(executable, ["-c", "-f", path], ProcessOptions.Default, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ProcessStartException ex)
-            {
-                throw new HAProxyNotFoundException(program, ex);
-            }
-
-            var output = (result.StandardOutput + result.StandardError).Replace(path, FileName, StringComparison.Ordinal);
-            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return new HAProxyCheckResult(
-                result.Succeeded,
-                result.ExitCode,
-                lines.Where(l => l.StartsWith("[ALERT]", StringComparison.Ordinal)).ToValueList(),
-                lines.Where(l => l.StartsWith("[WARNING]", StringComparison.Ordinal)).ToValueList(),
-                output);
+            return await CheckFileAsync(path, FileName, workingDirectory: null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Checks the file at <paramref name="path"/> as HAProxy would load it from
+    /// <paramref name="workingDirectory"/> (relative paths such as <c>crt</c> files resolve there);
+    /// the messages name the file <paramref name="shownName"/>.
+    /// </summary>
+    /// <exception cref="HAProxyNotFoundException">haproxy is not installed.</exception>
+    public async Task<HAProxyCheckResult> CheckFileAsync(string path, string shownName, string? workingDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(shownName);
+        var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
+        ProcessResult result;
+        try
+        {
+            result = await ProcessRunner.RunAsync(
+                executable, ["-c", "-f", path], ProcessOptions.Default with { WorkingDirectory = workingDirectory }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProcessStartException ex)
+        {
+            throw new HAProxyNotFoundException(program, ex);
+        }
+
+        var output = (result.StandardOutput + result.StandardError).Replace(path, shownName, StringComparison.Ordinal);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new HAProxyCheckResult(
+            result.Succeeded,
+            result.ExitCode,
+            lines.Where(l => l.StartsWith("[ALERT]", StringComparison.Ordinal)).ToValueList(),
+            lines.Where(l => l.StartsWith("[WARNING]", StringComparison.Ordinal)).ToValueList(),
+            output);
     }
 }

@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+
+namespace GitOps.HAProxy.Runtime;
+
+/// <summary>
+/// Sends a signal to a process: .NET can only SIGKILL, and HAProxy's master soft-stops on SIGUSR1
+/// and stops on SIGTERM.
+/// </summary>
+internal static class PosixSignals
+{
+    public const int SigKill = 9;
+    public const int SigUsr1 = 10;
+    public const int SigTerm = 15;
+
+    /// <summary>Returns false when the process no longer exists.</summary>
+    public static bool Send(int pid, int signal) => pid > 0 && Kill(pid, signal) == 0;
+
+    /// <summary>
+    /// True while <paramref name="pid"/> exists and is not a zombie (a dead child its parent has not
+    /// reaped yet no longer runs, though the kernel still lists it).
+    /// </summary>
+    public static bool IsRunning(int pid)
+    {
+        if (pid <= 0)
+        {
+            return false;
+        }
+
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return false;
+        }
+
+        var afterName = stat.LastIndexOf(')');
+        return afterName < 0 || afterName + 2 >= stat.Length || stat[afterName + 2] != 'Z';
+    }
+
+    /// <summary>The process's command line arguments, or empty when it is gone.</summary>
+    public static IReadOnlyList<string> CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return [];
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int sig);
+}
