@@ -1,6 +1,8 @@
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
+using ContainerStarted = GitOps.Core.Events.ContainerStarted;
+using ContainerStopped = GitOps.Core.Events.ContainerStopped;
 using GitOps.EventStore.Errors;
 using GitOps.EventStore.Tests.Support;
 using GitOps.Testing.Postgres;

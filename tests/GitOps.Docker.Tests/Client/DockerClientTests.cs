@@ -103,7 +103,7 @@ public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<Dock
         var socket = DockerEndpoint.Parse(docker.Endpoint);
         Assert.Equal(DockerEndpointKind.Unix, socket.Kind);
         var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
-        var port = GitOps.Testing.FreeTcpPort.Pick();
+        var port = GitOps.Testing.Network.LoopbackPorts.GetFree();
         var socat = ProcessRunner.FindOnPath("socat") ?? throw new InvalidOperationException("socat is not installed; run deploy/setup.sh.");
         using var forwarding = new CancellationTokenSource();
         var forwarder = ProcessRunner.RunAsync(socat, [$"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", $"UNIX-CONNECT:{socket.Address}"], cancellationToken: forwarding.Token);
