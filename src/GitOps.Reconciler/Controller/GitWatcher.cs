@@ -23,14 +23,14 @@ internal sealed class GitWatcher(PostgresEventStore store, GitRepository reposit
     public string Branch => branch;
 
     /// <summary>The branch to follow when none is given: the one HEAD names (for a URL, the remote's default branch).</summary>
-    /// <exception cref="InvalidOperationException">HEAD is detached, so there is no branch to follow.</exception>
+    /// <exception cref="UnknownRevisionException">HEAD is detached, so there is no branch to follow.</exception>
     public static async Task<string> DefaultBranchAsync(GitRepository repository, CancellationToken cancellationToken)
     {
         var head = (await File.ReadAllTextAsync(Path.Combine(repository.GitDirectory, "HEAD"), cancellationToken).ConfigureAwait(false)).Trim();
         const string Prefix = "ref: refs/heads/";
         return head.StartsWith(Prefix, StringComparison.Ordinal)
             ? head[Prefix.Length..]
-            : throw new InvalidOperationException($"HEAD of '{repository.Location}' is detached (not on a branch); name the branch to follow with --branch.");
+            : throw new UnknownRevisionException("HEAD", $"HEAD of '{repository.Location}' is detached (not on a branch); name the branch to follow with --branch.");
     }
 
     /// <summary>Watches until cancelled; a failing round is logged and retried at the next poll.</summary>
