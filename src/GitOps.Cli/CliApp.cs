@@ -25,6 +25,9 @@ public static class CliApp
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(DiscoverCommand.Create());
+        root.Subcommands.Add(ControllerCommand.Create());
+        root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         return root;
     }
 

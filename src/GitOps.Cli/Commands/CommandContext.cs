@@ -1,5 +1,7 @@
 using System.CommandLine;
 using GitOps.Cli.Logging;
+using GitOps.EventStore.Errors;
+using GitOps.EventStore.Local;
 using GitOps.Git;
 using GitOps.HAProxy.Validation;
 using GitOps.Processes;
@@ -45,5 +47,6 @@ internal sealed class CommandContext(TextWriter output, TextWriter error, ILogge
 
     private static bool IsOperatorError(Exception ex) =>
         ex is GitSourceException or CommandInputException or ProcessStartException or HAProxyNotFoundException
+            or EventStoreException or LocalPostgresException or PostgresNotInstalledException
             or UnauthorizedAccessException or IOException;
 }

@@ -18,6 +18,24 @@ public static class StreamNames
     /// <summary>What the agent on one load-balancer host applied.</summary>
     public static string Applied(string host) => "applied-" + RequireHost(host);
 
+    /// <summary>Configurations rendered for one host that <c>haproxy -c</c> refused (never published).</summary>
+    public static string Rejected(string host) => "rejected-" + RequireHost(host);
+
+    /// <summary>The host a <c>docker-</c>, <c>config-</c>, <c>applied-</c> or <c>rejected-</c> stream belongs to; null for other streams.</summary>
+    public static string? HostOf(string stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        foreach (var prefix in (ReadOnlySpan<string>)["docker-", "config-", "applied-", "rejected-"])
+        {
+            if (stream.StartsWith(prefix, StringComparison.Ordinal) && stream.Length > prefix.Length)
+            {
+                return stream[prefix.Length..];
+            }
+        }
+
+        return null;
+    }
+
     private static string RequireHost(string host)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);

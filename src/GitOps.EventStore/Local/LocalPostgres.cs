@@ -47,13 +47,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     public bool Reused { get; }
 
     /// <summary>Connects over the unix socket in <see cref="RootDirectory"/> as the superuser, no password needed.</summary>
-    public string ConnectionString => new NpgsqlConnectionStringBuilder
-    {
-        Host = RootDirectory,
-        Port = Port,
-        Username = PostgresTools.ServiceUser,
-        Database = DatabaseName,
-    }.ConnectionString;
+    public string ConnectionString => SocketConnectionString(RootDirectory, Port);
 
     /// <summary>Connects over TCP to 127.0.0.1 with the superuser's password, for clients that cannot reach the socket.</summary>
     public string TcpConnectionString => new NpgsqlConnectionStringBuilder
@@ -111,6 +105,24 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The socket connection string of the private store of <paramref name="dataDirectory"/> when its server
+    /// is running; null when it is not (nothing is started: readers report that instead).
+    /// </summary>
+    /// <exception cref="PostgresNotInstalledException">The PostgreSQL server binaries are missing.</exception>
+    public static async Task<string?> ConnectionStringIfRunningAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var root = Path.Combine(Path.GetFullPath(dataDirectory), "postgres");
+        var cluster = ClusterDirectoryOf(root);
+        if (!File.Exists(Path.Combine(cluster, "PG_VERSION")) || !await PostgresTools.Find().IsRunningAsync(cluster, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return SocketConnectionString(root, PostgresTools.RunningPort(cluster));
+    }
+
     /// <summary>Stops the server (fast shutdown: clients are disconnected, data is safe), whoever started it.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -137,6 +149,14 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     private static string ClusterDirectoryOf(string root) => Path.Combine(root, "data");
+
+    private static string SocketConnectionString(string root, int port) => new NpgsqlConnectionStringBuilder
+    {
+        Host = root,
+        Port = port,
+        Username = PostgresTools.ServiceUser,
+        Database = DatabaseName,
+    }.ConnectionString;
 
     private static string PasswordFileOf(string root) => Path.Combine(root, "superuser.password");
 

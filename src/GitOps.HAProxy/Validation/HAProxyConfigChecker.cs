@@ -7,8 +7,10 @@ namespace GitOps.HAProxy.Validation;
 /// Checks a configuration with the real <c>haproxy -c -f</c>, the same check Debian's unit runs
 /// before every reload. <see cref="CheckAsync"/> writes the text to a private temporary directory as
 /// <c>haproxy.cfg</c>, and that name is what the messages show.
+/// With <paramref name="placeholderForMissingCertificates"/> (the controller's central check), a
+/// <c>crt</c> file that exists only on the load-balancer hosts is replaced by a self-signed placeholder.
 /// </summary>
-public sealed class HAProxyConfigChecker(string program = "haproxy")
+public sealed class HAProxyConfigChecker(string program = "haproxy", bool placeholderForMissingCertificates = false)
 {
     private const string FileName = "haproxy.cfg";
 
@@ -20,7 +22,8 @@ public sealed class HAProxyConfigChecker(string program = "haproxy")
         try
         {
             var path = Path.Combine(directory.FullName, FileName);
-            await File.WriteAllTextAsync(path, configText, cancellationToken).ConfigureAwait(false);
+            var checkedText = placeholderForMissingCertificates ? CertificatePlaceholders.Substitute(configText) : configText;
+            await File.WriteAllTextAsync(path, checkedText, cancellationToken).ConfigureAwait(false);
             return await CheckFileAsync(path, FileName, workingDirectory: null, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using GitOps.Cli.Store;
+using GitOps.Reconciler.Controller;
+using Serilog.Events;
+
+namespace GitOps.Cli.Commands;
+
+/// <summary><c>gitops controller</c>: Git and Docker discovery in, one checked configuration per host out, until Ctrl-C.</summary>
+internal static class ControllerCommand
+{
+    public static Command Create()
+    {
+        var repo = CommonOptions.Repo(required: true);
+        var store = new StoreOptions();
+        var branch = new Option<string?>("--branch")
+        {
+            Description = "The branch to follow. Default: the branch the repository's HEAD names (for a URL, the remote's default branch).",
+            HelpName = "name",
+        };
+        var pollInterval = DurationArgument.Option(
+            "--poll-interval",
+            "How often a URL is asked whether the branch moved (git ls-remote; fetched only when it did). A local path is watched and seen at once; this is its fallback poll.",
+            TimeSpan.FromSeconds(10));
+        var coalesce = DurationArgument.Option(
+            "--coalesce",
+            "How long a burst of container events is gathered before rendering once; 0ms renders after each.",
+            TimeSpan.FromMilliseconds(75));
+        var logLevel = CommonOptions.LogLevel(LogEventLevel.Information);
+        var command = new Command(
+            "controller",
+            "Run the controller until Ctrl-C. It follows one branch of the desired-state repository and the containers every Docker host\n" +
+            "reports into the event store, renders each load-balancer host's HAProxy configuration, checks it with `haproxy -c`, and\n" +
+            "records it (ConfigRendered) only when it changed, with the commit and container events that caused it. A commit that\n" +
+            "fails validation is recorded as rejected and the last good state stays in force. Run two for high availability:\n" +
+            "one leads, the other takes over within seconds. One log line per decision goes to standard error.")
+        {
+            repo, branch, pollInterval, coalesce, logLevel,
+        };
+        store.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
+        {
+            var logger = context.Logger("controller");
+            await using var eventStore = await store.Resolve(parseResult).OpenAsync(logger, "controller", ct).ConfigureAwait(false);
+            var options = new ControllerOptions
+            {
+                Repository = parseResult.GetRequiredValue(repo),
+                Branch = parseResult.GetValue(branch),
+                PollInterval = parseResult.GetValue(pollInterval),
+                CoalesceWindow = parseResult.GetValue(coalesce),
+            };
+            await using var controller = new ControllerService(eventStore, options, context.LoggerFactory);
+            await controller.RunAsync(ct).ConfigureAwait(false);
+            return CliApp.ExitOk;
+        }, cancellationToken));
+        return command;
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using GitOps.Cli.Offline;
+using GitOps.Cli.Store;
+using GitOps.Reconciler.ReadModels;
+using Serilog.Events;
+
+namespace GitOps.Cli.Commands;
+
+/// <summary><c>gitops status</c>: the latest commit and, per host, whether it runs what it should.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var store = new StoreOptions();
+        var format = CommonOptions.Format("text", "json");
+        var logLevel = CommonOptions.LogLevel(LogEventLevel.Warning);
+        var command = new Command(
+            "status",
+            "Show the latest desired-state commit (and whether it was rejected), the commit in force, and per host the rendered\n" +
+            "(desired) version against the version its agent applied: converged, pending or failed, with the last error.")
+        {
+            format, logLevel,
+        };
+        store.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
+        {
+            await using var eventStore = await store.Resolve(parseResult).OpenAsync(context.Logger("status"), "cli", ct).ConfigureAwait(false);
+            var report = await new ReadModelQueries(eventStore).StatusAsync(ct).ConfigureAwait(false);
+            await context.Output.WriteAsync(parseResult.GetValue(format) == "json" ? CliJson.Serialize(report) + "\n" : Text(report)).ConfigureAwait(false);
+            return CliApp.ExitOk;
+        }, cancellationToken));
+        return command;
+    }
+
+    public static string Text(StatusReport report)
+    {
+        var text = new StringBuilder();
+        if (report.LatestCommit is not { } latest)
+        {
+            text.Append("Latest commit: none recorded yet (is a controller running?)\n");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Latest commit: {Describe(latest)}: {(latest.Rejected ? $"REJECTED ({latest.Errors.Count} errors)" : "accepted")}\n");
+            foreach (var error in latest.Errors)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {error}\n");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"In force:      {(report.InForce is { } inForce ? Describe(inForce) : "nothing (no commit accepted yet)")}\n");
+        }
+
+        text.Append('\n');
+        if (report.Hosts.Count == 0)
+        {
+            text.Append("No host has a rendered configuration yet.\n");
+            return text.ToString();
+        }
+
+        var table = new TextTable("HOST", "DESIRED", "APPLIED", "STATE", "LAST ERROR");
+        foreach (var host in report.Hosts)
+        {
+            table.Add(
+                host.Host,
+                host.DesiredVersion.ToString(CultureInfo.InvariantCulture),
+                host.AppliedVersion?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                host.State,
+                host.LastError is { } error ? $"{TextTable.Time(host.LastErrorAt!.Value)} {error}" : "-");
+        }
+
+        return text.Append(table).ToString();
+    }
+
+    private static string Describe(CommitSummary commit) =>
+        $"{(commit.Commit.Length > 12 ? commit.Commit[..12] : commit.Commit)}{(commit.Branch.Length > 0 ? $" on {commit.Branch}" : "")} by {commit.Author} \"{commit.Subject}\" (seen {TextTable.Time(commit.ObservedAt)})";
+}

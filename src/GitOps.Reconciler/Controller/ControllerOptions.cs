@@ -1,0 +1,38 @@
+using GitOps.Git;
+using GitOps.HAProxy.Rendering;
+
+namespace GitOps.Reconciler.Controller;
+
+/// <summary>How a <see cref="ControllerService"/> watches Git, renders and competes for leadership.</summary>
+public sealed record ControllerOptions
+{
+    /// <summary>The desired-state repository: a local path (watched) or a URL (polled).</summary>
+    public required string Repository { get; init; }
+
+    /// <summary>The branch to follow; null follows the repository's HEAD branch (the remote's default branch for a URL).</summary>
+    public string? Branch { get; init; }
+
+    /// <summary>How often a URL is polled (ls-remote, fetch only when moved); also the fallback poll of a local path's watcher.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a burst of input events is collected before rendering once; zero renders after every read.</summary>
+    public TimeSpan CoalesceWindow { get; init; } = TimeSpan.FromMilliseconds(75);
+
+    /// <summary>How often a controller that is not the leader tries to take the lock, and the leader checks it still holds it.</summary>
+    public TimeSpan LeaderPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Name of the leadership lock; controllers with the same name on one database elect one leader.</summary>
+    public string LockName { get; init; } = "gitops.controller";
+
+    /// <summary>Host-specific render settings shared by every host.</summary>
+    public RenderOptions RenderOptions { get; init; } = RenderOptions.Default;
+
+    /// <summary>The haproxy program used for <c>haproxy -c</c>.</summary>
+    public string HAProxyProgram { get; init; } = "haproxy";
+
+    /// <summary>How git is run (mirror cache, timeouts).</summary>
+    public GitRepositoryOptions? GitOptions { get; init; }
+
+    /// <summary>Whether the leader also keeps the history/status read models up to date.</summary>
+    public bool RunReadModels { get; init; } = true;
+}

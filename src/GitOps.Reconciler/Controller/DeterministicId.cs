@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace GitOps.Reconciler.Controller;
+
+/// <summary>
+/// Event ids derived from what the event is about, so a restarted controller or a second one appending
+/// the same decision appends nothing (the store adds an event id once).
+/// </summary>
+internal static class DeterministicId
+{
+    /// <summary>A version-8 (custom) GUID from the SHA-256 of <paramref name="parts"/> joined by '/'.</summary>
+    public static Guid From(params ReadOnlySpan<string> parts)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('/', parts.ToArray())));
+        var bytes = hash.AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    /// <summary>
+    /// The id of the desired-state event for <paramref name="commit"/> observed after <paramref name="previousCommit"/>:
+    /// the same commit seen again after the same predecessor is the same event, while a branch reset back to an
+    /// earlier commit is a new observation (it changes what is in force).
+    /// </summary>
+    public static Guid ForDesiredCommit(string commit, string? previousCommit) =>
+        From("gitops", "desired", commit, "after", previousCommit ?? "none");
+
+    public static Guid ForRejectedRender(string host, string sha256) => From("gitops", "rejected", host, sha256);
+
+    public static Guid ForRender(string host, long version, string sha256) => From("gitops", "config", host, version.ToString(System.Globalization.CultureInfo.InvariantCulture), sha256);
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text;
+using GitOps.Core.Collections;
+using GitOps.Core.Desired;
+using GitOps.Core.Effective;
+using GitOps.Core.Events;
+using GitOps.EventStore;
+using GitOps.HAProxy.Rendering;
+using GitOps.HAProxy.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace GitOps.Reconciler.Controller;
+
+/// <summary>
+/// Renders the hosts with unrendered inputs: effective model, HAProxy text, <c>haproxy -c</c>, and a
+/// ConfigRendered only when the text changed. Appends expect the host's config stream at the version
+/// this controller knows, so two controllers can never both publish a version.
+/// </summary>
+internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions options, ILogger logger)
+{
+    private readonly HAProxyConfigChecker checker = new(options.HAProxyProgram, placeholderForMissingCertificates: true);
+
+    /// <summary>Renders every pending host of <paramref name="state"/>, in parallel up to the processor count; returns how many were published.</summary>
+    /// <exception cref="GitOps.EventStore.Errors.WrongExpectedVersionException">Another controller published for a host meanwhile.</exception>
+    public async Task<int> RenderPendingAsync(ReconcileState state, CancellationToken cancellationToken)
+    {
+        var desired = state.Desired;
+        if (desired is null || state.DesiredCommit is not { } commit)
+        {
+            return 0;
+        }
+
+        var declared = state.HostNames().ToHashSet(StringComparer.Ordinal);
+        foreach (var (host, config) in state.Hosts)
+        {
+            if (!declared.Contains(host))
+            {
+                // Inputs of a Docker host that is not a load-balancer host change no configuration.
+                config.ClearPending();
+            }
+        }
+
+        var work = declared.Where(h => state.Host(h).IsPending)
+            .Select(h => (Host: h, Config: state.Host(h), Containers: state.ContainersOn(h).ToList()))
+            .ToList();
+        var published = 0;
+        await Parallel.ForEachAsync(
+            work,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                if (await RenderHostAsync(desired, commit, item.Host, item.Config, item.Containers, ct).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref published);
+                }
+            }).ConfigureAwait(false);
+        return published;
+    }
+
+    public static string Sha256Of(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private async Task<bool> RenderHostAsync(DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, CancellationToken cancellationToken)
+    {
+        var causes = config.PendingCauses.ToValueList();
+        var effective = EffectiveModelBuilder.Build(desired, host, containers);
+        var text = HAProxyConfigRenderer.Render(effective, options.RenderOptions);
+        var sha = Sha256Of(text);
+        if (sha == config.Sha256 || sha == config.RejectedSha256)
+        {
+            ControllerLog.RenderUnchanged(logger, host, config.Version, Show(causes));
+            config.ClearPending();
+            return false;
+        }
+
+        foreach (var diagnostic in effective.Diagnostics)
+        {
+            ControllerLog.EffectiveDiagnostic(logger, host, diagnostic.ToString());
+        }
+
+        var check = await checker.CheckAsync(text, cancellationToken).ConfigureAwait(false);
+        if (!check.IsValid)
+        {
+            var errors = check.Alerts.Count > 0
+                ? check.Alerts
+                : check.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToValueList();
+            var rejected = new ConfigRejected { Host = host, Sha256 = sha, Commit = commit, Errors = errors, Causes = causes };
+            await store.AppendAsync(
+                StreamNames.Rejected(host),
+                ExpectedVersion.Any,
+                new NewEvent(rejected) { EventId = DeterministicId.ForRejectedRender(host, sha), Commit = commit, Actor = "controller", CausationId = causes.Count > 0 ? causes[^1] : null },
+                cancellationToken).ConfigureAwait(false);
+            ControllerLog.RenderRejected(logger, host, commit, config.Version, errors.Count > 0 ? errors[0] : $"exit code {check.ExitCode}");
+            config.RejectedSha256 = sha;
+            config.ClearPending();
+            return false;
+        }
+
+        var version = config.Version + 1;
+        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = sha, Text = text, Commit = commit, Causes = causes };
+        await store.AppendAsync(
+            StreamNames.Config(host),
+            ExpectedVersion.Exact(config.Version),
+            new NewEvent(rendered) { EventId = DeterministicId.ForRender(host, version, sha), Commit = commit, Actor = "controller", CausationId = causes.Count > 0 ? causes[^1] : null },
+            cancellationToken).ConfigureAwait(false);
+        config.Version = version;
+        config.Sha256 = sha;
+        config.ClearPending();
+        ControllerLog.HostRendered(logger, host, version, sha[..12], commit, Show(causes));
+        return true;
+    }
+
+    private static string Show(ValueList<Guid> causes) =>
+        causes.Count <= 5 ? string.Join(',', causes) : $"{string.Join(',', causes.Take(5))},… ({causes.Count})";
+}

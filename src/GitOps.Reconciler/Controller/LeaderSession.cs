@@ -1,0 +1,155 @@
+using System.Threading.Channels;
+using GitOps.EventStore;
+using GitOps.EventStore.Projections;
+using GitOps.Git;
+using GitOps.Reconciler.ReadModels;
+using Microsoft.Extensions.Logging;
+
+namespace GitOps.Reconciler.Controller;
+
+/// <summary>
+/// What a controller does while it leads: recover its state from the store, then watch Git, follow the
+/// store's new events (coalescing bursts), render the hosts they affect, and keep the read models current.
+/// Ends (by exception or cancellation) when leadership is lost; the service then competes again.
+/// </summary>
+internal sealed class LeaderSession(PostgresEventStore store, GitRepository repository, string branch, ControllerOptions options, TimeProvider timeProvider, ILogger logger)
+{
+    private readonly ControllerCheckpoint checkpoint = new(store, options.LockName);
+    private readonly HostRenderer renderer = new(store, options, logger);
+
+    /// <summary>Raised after each round of rendering, with how many hosts were published (tests and benchmarks wait on it).</summary>
+    public event Action<int>? Rendered;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var state = await RecoverAsync(cancellationToken).ConfigureAwait(false);
+        var watcher = new GitWatcher(store, repository, branch, options, logger);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tasks = new List<Task>
+        {
+            watcher.RunAsync(stop.Token),
+            FollowAsync(state, stop.Token),
+        };
+        if (options.RunReadModels)
+        {
+            tasks.Add(new ProjectionRunner(store, new ControllerReadModel()).RunAsync(stop.Token));
+        }
+
+        try
+        {
+            // Whichever ends first (a failure, or cancellation) ends the session.
+            var first = await Task.WhenAny(tasks).ConfigureAwait(false);
+            await first.ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected: the siblings were cancelled.
+            }
+        }
+    }
+
+    /// <summary>Replays the store: inputs up to the checkpoint count as handled, later ones are rendered now.</summary>
+    private async Task<ReconcileState> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var handled = await checkpoint.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var state = new ReconcileState();
+        await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            state.Apply(recorded, pending: recorded.Position > handled);
+        }
+
+        ControllerLog.LeadershipGained(logger, options.LockName, state.HostNames().Count(), state.Position.ToString());
+        await RenderAsync(state, cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    private async Task FollowAsync(ReconcileState state, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<RecordedEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var pump = PumpAsync(state.Position, channel.Writer, cancellationToken);
+        try
+        {
+            var reader = channel.Reader;
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await CollectBurstAsync(reader, state, cancellationToken).ConfigureAwait(false);
+                await RenderAsync(state, cancellationToken).ConfigureAwait(false);
+            }
+
+            await pump.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!pump.IsCompleted)
+            {
+                await Task.WhenAny(pump).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PumpAsync(GlobalPosition after, ChannelWriter<RecordedEvent> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var recorded in store.SubscribeAsync("controller", after, cancellationToken).ConfigureAwait(false))
+            {
+                await writer.WriteAsync(recorded, cancellationToken).ConfigureAwait(false);
+            }
+
+            writer.TryComplete();
+        }
+#pragma warning disable CA1031 // Handed to the reader, which rethrows it and so ends the session.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            writer.TryComplete(ex);
+        }
+    }
+
+    /// <summary>Applies what is waiting, then whatever arrives within the coalescing window.</summary>
+    private async Task CollectBurstAsync(ChannelReader<RecordedEvent> reader, ReconcileState state, CancellationToken cancellationToken)
+    {
+        var deadline = timeProvider.GetTimestamp() + (long)(options.CoalesceWindow.TotalSeconds * timeProvider.TimestampFrequency);
+        while (true)
+        {
+            while (reader.TryRead(out var recorded))
+            {
+                state.Apply(recorded, pending: true);
+            }
+
+            var remaining = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), deadline);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            using var timeout = new CancellationTokenSource(remaining, timeProvider);
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                if (!await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RenderAsync(ReconcileState state, CancellationToken cancellationToken)
+    {
+        var published = await renderer.RenderPendingAsync(state, cancellationToken).ConfigureAwait(false);
+        await checkpoint.SaveAsync(state.Position, cancellationToken).ConfigureAwait(false);
+        Rendered?.Invoke(published);
+    }
+}

@@ -1,0 +1,168 @@
+using GitOps.Core.Collections;
+using GitOps.Core.Desired;
+using GitOps.Core.Desired.Loading;
+using GitOps.Core.Discovery;
+using GitOps.Core.Events;
+using ContainerStarted = GitOps.Core.Events.ContainerStarted;
+using ContainerStopped = GitOps.Core.Events.ContainerStopped;
+using GitOps.EventStore;
+
+namespace GitOps.Reconciler.Controller;
+
+/// <summary>
+/// The controller's view of the store, built from events alone: the desired state in force, the
+/// containers running on each Docker host, each host's last published configuration, and the inputs
+/// not yet rendered per host. A new leader rebuilds it by replaying the store, so nothing but events
+/// carries state from one controller to the next.
+/// </summary>
+internal sealed class ReconcileState
+{
+    private readonly Dictionary<string, Dictionary<string, ObservedContainer>> containers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HostConfigState> hosts = new(StringComparer.Ordinal);
+    private ValueList<RepositoryFile>? unloadedFiles;
+    private DesiredState? desired;
+
+    /// <summary>The commit of the desired state in force; null before the first accepted commit.</summary>
+    public string? DesiredCommit { get; private set; }
+
+    /// <summary>The position of the last event applied.</summary>
+    public GlobalPosition Position { get; private set; } = GlobalPosition.Start;
+
+    /// <summary>The desired state in force, derived from its event's files on first use.</summary>
+    public DesiredState? Desired
+    {
+        get
+        {
+            if (unloadedFiles is { } files)
+            {
+                unloadedFiles = null;
+                // The loader is deterministic: an accepted commit's files load to the same state again.
+                desired = DesiredStateLoader.Load(files).State ?? desired;
+            }
+
+            return desired;
+        }
+    }
+
+    public IReadOnlyDictionary<string, HostConfigState> Hosts => hosts;
+
+    public HostConfigState Host(string host)
+    {
+        if (!hosts.TryGetValue(host, out var state))
+        {
+            state = new HostConfigState();
+            hosts[host] = state;
+        }
+
+        return state;
+    }
+
+    public IReadOnlyCollection<ObservedContainer> ContainersOn(string host) =>
+        containers.TryGetValue(host, out var byId) ? byId.Values : [];
+
+    /// <summary>
+    /// Applies one event. With <paramref name="pending"/>, an input (a desired state or a container change)
+    /// is remembered as a cause still to render for the hosts it affects; without, it counts as handled.
+    /// </summary>
+    public void Apply(RecordedEvent recorded, bool pending)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        Position = recorded.Position;
+        switch (recorded.Data)
+        {
+            case DesiredStateObserved observed when recorded.Stream == StreamNames.Desired:
+                unloadedFiles = observed.Files;
+                DesiredCommit = observed.Commit;
+                if (pending)
+                {
+                    // Every host of the new state, and every host of the old one (it may have lost services).
+                    foreach (var host in HostNames().Concat(hosts.Keys).Distinct(StringComparer.Ordinal).ToList())
+                    {
+                        Host(host).AddCause(recorded.EventId);
+                    }
+                }
+
+                break;
+            case ContainerStarted started:
+                Containers(started.Host)[started.ContainerId] = new ObservedContainer
+                {
+                    Id = started.ContainerId,
+                    Name = started.Name,
+                    Labels = started.Labels,
+                    State = "running",
+                    Health = started.Health,
+                    Networks = started.Networks,
+                };
+                MarkInput(started.Host, recorded, pending);
+                break;
+            case ContainerStopped stopped:
+                Containers(stopped.Host).Remove(stopped.ContainerId);
+                MarkInput(stopped.Host, recorded, pending);
+                break;
+            case ContainerHealthChanged health:
+                Update(health.Host, health.ContainerId, c => c with { Health = health.Health });
+                MarkInput(health.Host, recorded, pending);
+                break;
+            case ContainerAddressChanged address:
+                Update(address.Host, address.ContainerId, c => c with { Networks = address.Networks });
+                MarkInput(address.Host, recorded, pending);
+                break;
+            case DiscoveryResynced resynced:
+                var byId = Containers(resynced.Host);
+                byId.Clear();
+                foreach (var container in resynced.Snapshot)
+                {
+                    byId[container.Id] = container;
+                }
+
+                MarkInput(resynced.Host, recorded, pending);
+                break;
+            case ConfigRendered rendered:
+                var config = Host(rendered.Host);
+                if (recorded.Version > config.Version)
+                {
+                    config.Version = recorded.Version;
+                    config.Sha256 = rendered.Sha256;
+                }
+
+                config.RemoveCauses(rendered.Causes);
+                break;
+            case ConfigRejected rejected:
+                var refused = Host(rejected.Host);
+                refused.RejectedSha256 = rejected.Sha256;
+                refused.RemoveCauses(rejected.Causes);
+                break;
+        }
+    }
+
+    /// <summary>The hosts the desired state in force declares.</summary>
+    public IEnumerable<string> HostNames() => Desired?.Settings.Hosts.Select(h => h.Name) ?? [];
+
+    private void MarkInput(string host, RecordedEvent recorded, bool pending)
+    {
+        if (pending)
+        {
+            Host(host).AddCause(recorded.EventId);
+        }
+    }
+
+    private Dictionary<string, ObservedContainer> Containers(string host)
+    {
+        if (!containers.TryGetValue(host, out var byId))
+        {
+            byId = new Dictionary<string, ObservedContainer>(StringComparer.Ordinal);
+            containers[host] = byId;
+        }
+
+        return byId;
+    }
+
+    private void Update(string host, string containerId, Func<ObservedContainer, ObservedContainer> change)
+    {
+        var byId = Containers(host);
+        if (byId.TryGetValue(containerId, out var container))
+        {
+            byId[containerId] = change(container);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace GitOps.Reconciler.ReadModels;
+
+/// <summary>A desired-state commit as the controller recorded it.</summary>
+public sealed record CommitSummary
+{
+    public required string Commit { get; init; }
+
+    public required string Branch { get; init; }
+
+    public required string Author { get; init; }
+
+    public required string Subject { get; init; }
+
+    public required bool Rejected { get; init; }
+
+    /// <summary>Why it was rejected: each <c>path:line:col: error GITOPSnnn: message</c>.</summary>
+    public required IReadOnlyList<string> Errors { get; init; }
+
+    public required DateTimeOffset ObservedAt { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace GitOps.Reconciler.ReadModels;
+
+/// <summary>The words <see cref="HostStatus.State"/> uses.</summary>
+public static class HostState
+{
+    /// <summary>The agent applied the latest rendered version.</summary>
+    public const string Converged = "converged";
+
+    /// <summary>A newer version is rendered than the agent has applied.</summary>
+    public const string Pending = "pending";
+
+    /// <summary>The agent failed to apply the latest rendered version.</summary>
+    public const string Failed = "failed";
+}

@@ -1,0 +1,23 @@
+namespace GitOps.Reconciler.ReadModels;
+
+/// <summary>One load-balancer host: the configuration it should run against the one it runs.</summary>
+public sealed record HostStatus
+{
+    public required string Host { get; init; }
+
+    /// <summary>The latest rendered version (0: none yet).</summary>
+    public required long DesiredVersion { get; init; }
+
+    public string? DesiredCommit { get; init; }
+
+    /// <summary>The version the agent last applied; null when it never reported.</summary>
+    public long? AppliedVersion { get; init; }
+
+    /// <summary><see cref="HostState.Converged"/>, <see cref="HostState.Pending"/> or <see cref="HostState.Failed"/>.</summary>
+    public required string State { get; init; }
+
+    /// <summary>The last apply failure or refused render; null when none.</summary>
+    public string? LastError { get; init; }
+
+    public DateTimeOffset? LastErrorAt { get; init; }
+}

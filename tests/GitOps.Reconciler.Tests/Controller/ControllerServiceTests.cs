@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using GitOps.Core.Events;
+using GitOps.Reconciler.ReadModels;
+using GitOps.Reconciler.Tests.Support;
+using GitOps.Testing.Postgres;
+using Xunit;
+
+namespace GitOps.Reconciler.Tests.Controller;
+
+/// <summary>The controller against real PostgreSQL, git and haproxy: commits and container events in, checked configs out.</summary>
+public sealed class ControllerServiceTests(PostgresFixture database) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task Commit_RendersCheckedConfigForEachHost()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        var commit = await DesiredRepo.CommitInitialAsync(world.Git);
+
+        await world.StartControllerAsync();
+
+        var desired = await world.WaitForStreamAsync(StreamNames.Desired, 1);
+        var observed = Assert.IsType<DesiredStateObserved>(desired[0].Data);
+        Assert.Equal(commit, observed.Commit);
+        Assert.Equal(["gitops.yaml", "services/web.yaml"], observed.Files.Select(f => f.Path));
+        foreach (var host in new[] { "lb1", "lb2" })
+        {
+            var rendered = Assert.IsType<ConfigRendered>((await world.WaitForStreamAsync(StreamNames.Config(host), 1))[0].Data);
+            Assert.Equal(1, rendered.Version);
+            Assert.Equal(commit, rendered.Commit);
+            Assert.Equal([desired[0].EventId], rendered.Causes);
+            Assert.Contains("192.0.2.10:8080", rendered.Text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task InvalidCommit_IsRejectedAndLastGoodConfigStays()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        await DesiredRepo.CommitInitialAsync(world.Git);
+        await world.StartControllerAsync();
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1);
+
+        world.Git.WriteFile("services/web.yaml", DesiredRepo.Web(port: 70000));
+        var bad = await world.Git.CommitAsync("port out of range");
+
+        var desired = await world.WaitForStreamAsync(StreamNames.Desired, 2);
+        var rejected = Assert.IsType<DesiredStateRejected>(desired[1].Data);
+        Assert.Equal(bad, rejected.Commit);
+        Assert.Contains(rejected.Errors, e => e.StartsWith("services/web.yaml:", StringComparison.Ordinal) && e.Contains("70000", StringComparison.Ordinal));
+        // A container event after the rejection renders against the last good state, not the rejected one.
+        await world.StartContainerAsync("lb1", "c1", "172.17.0.2");
+        var rendered = await world.WaitForStreamAsync(StreamNames.Config("lb1"), 2);
+        Assert.Equal(((ConfigRendered)rendered[0].Data).Commit, ((ConfigRendered)rendered[1].Data).Commit);
+        Assert.Contains("bind :8080", ((ConfigRendered)rendered[1].Data).Text, StringComparison.Ordinal);
+        Assert.Single(await world.ReadStreamAsync(StreamNames.Config("lb2")));
+    }
+
+    [Fact]
+    public async Task Revert_RendersByteIdenticalConfigAndHistoryShowsAllThree()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        var first = await DesiredRepo.CommitInitialAsync(world.Git);
+        await world.StartControllerAsync();
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1);
+        world.Git.WriteFile("services/web.yaml", DesiredRepo.Web(balance: "leastconn"));
+        var change = await world.Git.CommitAsync("web: leastconn");
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 2);
+
+        var revert = await world.Git.RevertAsync(change);
+
+        foreach (var host in new[] { "lb1", "lb2" })
+        {
+            await world.WaitForStreamAsync(StreamNames.Config(host), 3);
+            var rendered = await world.RenderedAsync(host);
+            Assert.Equal([first, change, revert], rendered.Select(r => r.Commit));
+            Assert.Equal(rendered[0].Text, rendered[2].Text);
+            Assert.Equal(rendered[0].Sha256, rendered[2].Sha256);
+            Assert.NotEqual(rendered[0].Sha256, rendered[1].Sha256);
+        }
+
+        var history = await new ReadModelQueries(world.Store).HistoryAsync("lb1", 10, CancellationToken.None);
+        Assert.Equal([3L, 2L, 1L], history.Select(h => h.Version));
+        Assert.Equal([revert, change, first], history.Select(h => h.Commit));
+        Assert.Equal(["Revert \"web: leastconn\"", "web: leastconn", "add web"], history.Select(h => h.Subject));
+    }
+
+    [Fact]
+    public async Task Restart_AppendsNoDuplicates()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        await DesiredRepo.CommitInitialAsync(world.Git);
+        var first = await world.StartControllerAsync();
+        await world.WaitForStreamAsync(StreamNames.Config("lb2"), 1);
+        await first.StopAsync(CancellationToken.None);
+
+        var second = await world.StartControllerAsync();
+        await ControllerHarness.WaitUntilAsync(() => second.IsLeader, "the restarted controller to lead");
+        // Give it time to replay, watch git and render whatever it thinks is missing.
+        await Task.Delay(1500);
+
+        Assert.Single(await world.ReadStreamAsync(StreamNames.Desired));
+        Assert.Single(await world.ReadStreamAsync(StreamNames.Config("lb1")));
+        Assert.Single(await world.ReadStreamAsync(StreamNames.Config("lb2")));
+    }
+
+    [Fact]
+    public async Task LeaderStops_OtherTakesOverWithinFiveSecondsAndRendersEachCauseOnce()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        await DesiredRepo.CommitInitialAsync(world.Git);
+        var leader = await world.StartControllerAsync();
+        await ControllerHarness.WaitUntilAsync(() => leader.IsLeader, "the first controller to lead");
+        var follower = await world.StartControllerAsync();
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1);
+        Assert.False(follower.IsLeader);
+
+        // Inputs the leader may or may not have handled when it stops: whoever handles them renders them once.
+        await world.StartContainerAsync("lb1", "c1", "172.17.0.2");
+        var stopped = Stopwatch.StartNew();
+        await leader.StopAsync(CancellationToken.None);
+        await ControllerHarness.WaitUntilAsync(() => follower.IsLeader, "the follower to take over");
+        var takeover = stopped.Elapsed;
+        await world.StartContainerAsync("lb1", "c2", "172.17.0.3");
+        world.Git.WriteFile("services/web.yaml", DesiredRepo.Web(balance: "leastconn"));
+        await world.Git.CommitAsync("web: leastconn");
+        await world.WaitForStreamAsync(StreamNames.Desired, 2);
+        await ControllerHarness.WaitUntilAsync(() => follower.IsLeader, "the follower to keep leading");
+        var lb1 = await WaitForCausesAsync(world, "lb1", 4);
+
+        Assert.True(takeover < TimeSpan.FromSeconds(5), $"takeover took {takeover.TotalMilliseconds:0} ms");
+        var causes = lb1.SelectMany(r => r.Causes).ToList();
+        Assert.Equal(causes.Distinct().Count(), causes.Count);
+        var inputs = (await world.ReadStreamAsync(StreamNames.Desired)).Concat(await world.ReadStreamAsync(StreamNames.Docker("lb1"))).Select(e => e.EventId);
+        Assert.Equal(inputs.Order(), causes.Order());
+        Assert.Equal(Enumerable.Range(1, lb1.Count).Select(v => (long)v), lb1.Select(r => r.Version));
+    }
+
+    [Fact]
+    public async Task ContainerEvent_ReRendersOnlyThatHost()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        await DesiredRepo.CommitInitialAsync(world.Git);
+        await world.StartControllerAsync();
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1);
+        await world.WaitForStreamAsync(StreamNames.Config("lb2"), 1);
+
+        var eventId = Guid.CreateVersion7();
+        await world.StartContainerAsync("lb2", "c1", "172.17.0.9", eventId);
+
+        var rendered = await world.WaitForStreamAsync(StreamNames.Config("lb2"), 2);
+        var second = (ConfigRendered)rendered[1].Data;
+        Assert.Equal([eventId], second.Causes);
+        Assert.Contains("172.17.0.9:80", second.Text, StringComparison.Ordinal);
+        await Task.Delay(500);
+        Assert.Single(await world.ReadStreamAsync(StreamNames.Config("lb1")));
+    }
+
+    [Fact]
+    public async Task ContainerBurst_IsCoalescedIntoOneRender()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        await DesiredRepo.CommitInitialAsync(world.Git);
+        await world.StartControllerAsync(world.Options(coalesce: TimeSpan.FromMilliseconds(800)));
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1);
+
+        var ids = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(Guid.CreateVersion7());
+            await world.StartContainerAsync("lb1", $"c{i}", $"172.17.0.{i + 2}", ids[^1]);
+        }
+
+        var rendered = await world.WaitForStreamAsync(StreamNames.Config("lb1"), 2);
+        await Task.Delay(1200);
+        rendered = await world.ReadStreamAsync(StreamNames.Config("lb1"));
+        Assert.Equal(2, rendered.Count);
+        Assert.Equal(ids, ((ConfigRendered)rendered[1].Data).Causes);
+    }
+
+    [Fact]
+    public async Task TlsCertificateOnlyOnTheHosts_PassesTheCentralCheck()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        world.Git.WriteFile("gitops.yaml", DesiredRepo.Settings).WriteFile("services/secure.yaml", """
+            apiVersion: gitops/v1
+            kind: Service
+            name: secure
+            listen: { port: 8443, mode: http, tls: { certificate: /etc/gitops-test-absent/secure.pem, redirectFrom: 8081 } }
+            backend:
+              servers:
+                - { name: legacy, address: 192.0.2.10:8080 }
+            """);
+        await world.Git.CommitAsync("add secure");
+
+        await world.StartControllerAsync();
+
+        var rendered = (ConfigRendered)(await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1))[0].Data;
+        Assert.Contains("crt /etc/gitops-test-absent/secure.pem", rendered.Text, StringComparison.Ordinal);
+        Assert.Empty(await world.ReadStreamAsync(StreamNames.Rejected("lb1")));
+    }
+
+    private static async Task<List<ConfigRendered>> WaitForCausesAsync(ControllerHarness world, string host, int causes)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            var rendered = await world.RenderedAsync(host);
+            if (rendered.Sum(r => r.Causes.Count) >= causes || stopwatch.Elapsed > ControllerHarness.Timeout)
+            {
+                return rendered;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
