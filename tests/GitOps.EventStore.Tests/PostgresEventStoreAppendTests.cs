@@ -189,6 +189,7 @@ public sealed class PostgresEventStoreAppendTests(PostgresFixture database) : IC
             new ContainerAddressChanged { Host = "h1", ContainerId = "abc", Networks = networks },
             new DiscoveryResynced { Host = "h1", Snapshot = ValueList.Create(new ObservedContainer { Id = "abc", Name = "web-1", State = "running", Networks = networks }) },
             new ConfigRendered { Host = "lb1", Version = 3, Sha256 = "00ff", Text = "global\n", Commit = "c1", Causes = ValueList.Create(Guid.NewGuid()) },
+            new ConfigRejected { Host = "lb1", Sha256 = "0abc", Commit = "c1", Errors = ValueList.Create("[ALERT] parsing [haproxy.cfg:3]"), Causes = ValueList.Create(Guid.NewGuid()) },
             new ConfigApplied { Host = "lb1", Version = 3, Method = ApplyMethod.Runtime, Duration = TimeSpan.FromMilliseconds(12) },
             new ApplyFailed { Host = "lb1", Version = 4, Error = "haproxy -c failed", KeptVersion = 3 },
             new RollbackRequested { Host = "lb1", ToVersion = 2, Actor = "bob" },
