@@ -1,8 +1,6 @@
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
-using ContainerStarted = GitOps.Core.Events.ContainerStarted;
-using ContainerStopped = GitOps.Core.Events.ContainerStopped;
 using GitOps.EventStore.Errors;
 using GitOps.EventStore.Tests.Support;
 using GitOps.Testing.Postgres;
