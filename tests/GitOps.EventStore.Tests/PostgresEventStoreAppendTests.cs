@@ -1,8 +1,6 @@
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
-using ContainerStarted = GitOps.Core.Events.ContainerStarted;
-using ContainerStopped = GitOps.Core.Events.ContainerStopped;
 using GitOps.EventStore.Errors;
 using GitOps.EventStore.Tests.Support;
 using GitOps.Testing.Postgres;
@@ -187,15 +185,22 @@ public sealed class PostgresEventStoreAppendTests(PostgresFixture database) : IC
             new ContainerStopped { Host = "h1", ContainerId = "abc", Name = "web-1" },
             new ContainerHealthChanged { Host = "h1", ContainerId = "abc", Health = ContainerHealth.Healthy },
             new ContainerAddressChanged { Host = "h1", ContainerId = "abc", Networks = networks },
+            new ContainerLabelRejected { Host = "h1", ContainerId = "abc", Name = "web-1", Diagnostics = ValueList.Create("error GITOPS312: container 'web-1': label 'x' is bad") },
             new DiscoveryResynced { Host = "h1", Snapshot = ValueList.Create(new ObservedContainer { Id = "abc", Name = "web-1", State = "running", Networks = networks }) },
             new ConfigRendered { Host = "lb1", Version = 3, Sha256 = "00ff", Text = "global\n", Commit = "c1", Causes = ValueList.Create(Guid.NewGuid()) },
             new ConfigRejected { Host = "lb1", Sha256 = "0abc", Commit = "c1", Errors = ValueList.Create("[ALERT] parsing [haproxy.cfg:3]"), Causes = ValueList.Create(Guid.NewGuid()) },
             new ConfigApplied { Host = "lb1", Version = 3, Method = ApplyMethod.Runtime, Duration = TimeSpan.FromMilliseconds(12) },
-            new ApplyFailed { Host = "lb1", Version = 4, Error = "haproxy -c failed", KeptVersion = 3 },
+            new ConfigApplied
+            {
+                Host = "lb1", Version = 2, Method = ApplyMethod.Reload, Duration = TimeSpan.FromMilliseconds(80), Sha256 = "00ee", Commit = "c0",
+                Operations = ValueList.Create("reload because a frontend changed"), Pinned = true, RollbackRequestId = Guid.NewGuid(),
+            },
+            new ApplyFailed { Host = "lb1", Version = 4, Error = "haproxy -c failed", KeptVersion = 3, Operations = ValueList.Create("restored the last good file") },
             new RollbackRequested { Host = "lb1", ToVersion = 2, Actor = "bob" },
             new DriftCorrected { Host = "lb1", What = "server web/s1 address" },
+            new DriftCorrected { Host = "lb1", What = "a; b", Differences = ValueList.Create("a", "b"), Version = 3, Method = ApplyMethod.Runtime },
         ];
-        Assert.Equal(all.Select(e => e.GetType().Name).Order(), store.Registry.TypeNames.Order());
+        Assert.Equal(all.Select(e => e.GetType().Name).Distinct().Order(), store.Registry.TypeNames.Order());
         var stream = StreamNames.Config("lb-" + Guid.NewGuid().ToString("N"));
 
         await store.AppendAsync(stream, ExpectedVersion.NoStream, all.Select(e => new NewEvent(e)).ToList(), cts.Token);

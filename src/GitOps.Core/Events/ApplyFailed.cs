@@ -1,3 +1,5 @@
+using GitOps.Core.Collections;
+
 namespace GitOps.Core.Events;
 
 /// <summary>An agent could not apply a configuration; the host keeps serving <see cref="KeptVersion"/>.</summary>
@@ -12,4 +14,10 @@ public sealed record ApplyFailed : IEvent
 
     /// <summary>The version still live, or null when none was ever applied.</summary>
     public long? KeptVersion { get; init; }
+
+    /// <summary>What was tried before it failed, and what was restored.</summary>
+    public ValueList<string> Operations { get; init; } = ValueList<string>.Empty;
+
+    /// <summary>The event id of the <see cref="RollbackRequested"/> that asked for <see cref="Version"/>; null for a normal apply.</summary>
+    public Guid? RollbackRequestId { get; init; }
 }

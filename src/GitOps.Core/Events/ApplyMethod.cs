@@ -8,4 +8,10 @@ public enum ApplyMethod
 
     /// <summary>By a hitless master-worker reload.</summary>
     Reload,
+
+    /// <summary>HAProxy was started on it (the host's first configuration, or HAProxy was not running).</summary>
+    Start,
+
+    /// <summary>Nothing was sent to HAProxy: the same text was already live (a re-rendering, or an apply recorded late).</summary>
+    Unchanged,
 }

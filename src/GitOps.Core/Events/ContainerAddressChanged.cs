@@ -4,7 +4,7 @@ using GitOps.Core.Discovery;
 namespace GitOps.Core.Events;
 
 /// <summary>A running container's networks or addresses changed.</summary>
-public sealed record ContainerAddressChanged : IEvent
+public sealed record ContainerAddressChanged : IDiscoveryEvent
 {
     public required string Host { get; init; }
 

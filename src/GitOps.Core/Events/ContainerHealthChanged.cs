@@ -3,7 +3,7 @@ using GitOps.Core.Discovery;
 namespace GitOps.Core.Events;
 
 /// <summary>A container's HEALTHCHECK status changed.</summary>
-public sealed record ContainerHealthChanged : IEvent
+public sealed record ContainerHealthChanged : IDiscoveryEvent
 {
     public required string Host { get; init; }
 

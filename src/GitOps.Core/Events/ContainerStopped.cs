@@ -1,7 +1,7 @@
 namespace GitOps.Core.Events;
 
 /// <summary>A container stopped (or was removed) on a Docker host.</summary>
-public sealed record ContainerStopped : IEvent
+public sealed record ContainerStopped : IDiscoveryEvent
 {
     public required string Host { get; init; }
 

@@ -4,7 +4,7 @@ using GitOps.Core.Discovery;
 namespace GitOps.Core.Events;
 
 /// <summary>A full listing of a Docker host's containers replaced whatever was known before (start-up, reconnect).</summary>
-public sealed record DiscoveryResynced : IEvent
+public sealed record DiscoveryResynced : IDiscoveryEvent
 {
     public required string Host { get; init; }
 

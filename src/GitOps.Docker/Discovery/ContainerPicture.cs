@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
+using GitOps.Core.Events;
 
 namespace GitOps.Docker.Discovery;
 
@@ -19,15 +20,16 @@ internal sealed class ContainerPicture(string host)
     /// Takes the current state of one container (null: it no longer exists) and returns the changes, in the
     /// order they should be published; empty when nothing that routing sees changed.
     /// </summary>
-    public IReadOnlyList<DiscoveryChange> Apply(string id, ObservedContainer? observed)
+    public IReadOnlyList<IDiscoveryEvent> Apply(string id, ObservedContainer? observed)
     {
-        var changes = new List<DiscoveryChange>();
+        var changes = new List<IDiscoveryEvent>();
         var known = Containers.GetValueOrDefault(id);
         var running = observed is { IsRunning: true } ? LabelCheck.Check(observed) : null;
-        if (known is not null && (running is null || running.Container.Name != known.Name))
+        if (known is not null && (running is null || running.Container.Name != known.Name || running.Container.Labels != known.Labels))
         {
             // A rename is reported as the old name leaving and the new one arriving: server names follow container names.
-            changes.Add(new ContainerStopped(host, id, known.Name));
+            // Labels cannot change on a running container; should they differ all the same, the container is re-announced whole.
+            changes.Add(new ContainerStopped { Host = host, ContainerId = id, Name = known.Name });
             Set(containers.Remove(id));
             known = null;
         }
@@ -40,22 +42,22 @@ internal sealed class ContainerPicture(string host)
         var container = running.Container;
         if (known is null)
         {
-            changes.Add(new ContainerStarted(host, container));
+            changes.Add(ContainerStarted.From(host, container));
             if (running.Diagnostics.Count > 0)
             {
-                changes.Add(new LabelRejected(host, container.Id, container.Name, running.Diagnostics));
+                changes.Add(ContainerLabelRejected.From(host, container.Id, container.Name, running.Diagnostics));
             }
         }
         else
         {
             if (known.Health != container.Health)
             {
-                changes.Add(new HealthChanged(host, id, container.Health));
+                changes.Add(new ContainerHealthChanged { Host = host, ContainerId = id, Health = container.Health });
             }
 
-            if (known.Networks != container.Networks || known.Labels != container.Labels)
+            if (known.Networks != container.Networks)
             {
-                changes.Add(new AddressChanged(host, container));
+                changes.Add(new ContainerAddressChanged { Host = host, ContainerId = id, Networks = container.Networks });
             }
         }
 
@@ -68,14 +70,14 @@ internal sealed class ContainerPicture(string host)
     {
         var before = Containers;
         var builder = ImmutableDictionary.CreateBuilder<string, ObservedContainer>(StringComparer.Ordinal);
-        var rejected = new List<LabelRejected>();
+        var rejected = new List<ContainerLabelRejected>();
         foreach (var observed in listed.Where(c => c.IsRunning))
         {
             var result = LabelCheck.Check(observed);
             builder[observed.Id] = result.Container;
             if (result.Diagnostics.Count > 0)
             {
-                rejected.Add(new LabelRejected(host, observed.Id, result.Container.Name, result.Diagnostics));
+                rejected.Add(ContainerLabelRejected.From(host, observed.Id, result.Container.Name, result.Diagnostics));
             }
         }
 
@@ -83,7 +85,7 @@ internal sealed class ContainerPicture(string host)
         Set(after);
         var snapshot = after.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal).ToValueList();
         return new ResyncResult(
-            new Resynced(host, snapshot),
+            new DiscoveryResynced { Host = host, Snapshot = snapshot },
             rejected.OrderBy(r => r.Name, StringComparer.Ordinal).ToList(),
             Added: after.Keys.Count(id => !before.ContainsKey(id)),
             Removed: before.Keys.Count(id => !after.ContainsKey(id)),

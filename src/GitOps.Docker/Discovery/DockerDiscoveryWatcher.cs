@@ -1,4 +1,5 @@
 using GitOps.Core.Discovery;
+using GitOps.Core.Events;
 using GitOps.Core.Validation;
 using GitOps.Docker.Client;
 using Microsoft.Extensions.Logging;
@@ -9,10 +10,10 @@ namespace GitOps.Docker.Discovery;
 /// Watches one Docker host and publishes every change in its running containers to an <see cref="IDiscoverySink"/>.
 /// <para>
 /// Gap-free by construction: the event subscription is opened first (resuming with <c>since=</c> the last event
-/// seen), then the containers are listed and published as one <see cref="Resynced"/>, then events are applied.
+/// seen), then the containers are listed and published as one <see cref="DiscoveryResynced"/>, then events are applied.
 /// Each event is resolved by inspecting the container's current state, so an event replayed or read late can
 /// never roll the picture back. The same sequence runs after every reconnection (engine restarted, socket
-/// closed, a change the sink refused): the fresh <see cref="Resynced"/> is authoritative, so containers that
+/// closed, a change the sink refused): the fresh <see cref="DiscoveryResynced"/> is authoritative, so containers that
 /// went away during the outage disappear and new ones appear.
 /// </para>
 /// <para>
@@ -125,8 +126,8 @@ public sealed class DockerDiscoveryWatcher
         }
 
         var result = picture.Replace(listed.Containers);
-        DiscoveryWatcherLog.Resynced(logger, Host, result.Snapshot.Containers.Count, result.Added, result.Removed, result.Changed);
-        await PublishAsync(result.Snapshot, cancellationToken).ConfigureAwait(false);
+        DiscoveryWatcherLog.Resynced(logger, Host, result.Resynced.Snapshot.Count, result.Added, result.Removed, result.Changed);
+        await PublishAsync(result.Resynced, cancellationToken).ConfigureAwait(false);
         foreach (var rejected in result.Rejected)
         {
             await PublishAsync(rejected, cancellationToken).ConfigureAwait(false);
@@ -184,7 +185,7 @@ public sealed class DockerDiscoveryWatcher
         }
     }
 
-    private async Task PublishAsync(DiscoveryChange change, CancellationToken cancellationToken)
+    private async Task PublishAsync(IDiscoveryEvent change, CancellationToken cancellationToken)
     {
         try
         {
@@ -202,11 +203,11 @@ public sealed class DockerDiscoveryWatcher
             throw new DiscoveryPublishException($"the discovery sink refused {change.GetType().Name}", ex);
         }
 
-        if (change is LabelRejected rejected)
+        if (change is ContainerLabelRejected rejected)
         {
             foreach (var diagnostic in rejected.Diagnostics)
             {
-                DiscoveryWatcherLog.LabelRejected(logger, Host, ConfigToken.Printable(rejected.Name), diagnostic.Message);
+                DiscoveryWatcherLog.LabelRejected(logger, Host, ConfigToken.Printable(rejected.Name), diagnostic);
             }
         }
         else
@@ -215,13 +216,15 @@ public sealed class DockerDiscoveryWatcher
         }
     }
 
-    private static string Describe(DiscoveryChange change) => change switch
+    private string Describe(IDiscoveryEvent change) => change switch
     {
-        ContainerStarted started => started.Container.Name,
+        ContainerStarted started => started.Name,
         ContainerStopped stopped => stopped.Name,
-        HealthChanged health => health.Id,
-        AddressChanged address => address.Container.Name,
-        Resynced resynced => $"{resynced.Containers.Count} containers",
+        ContainerHealthChanged health => NameOf(health.ContainerId),
+        ContainerAddressChanged address => NameOf(address.ContainerId),
+        DiscoveryResynced resynced => $"{resynced.Snapshot.Count} containers",
         _ => "",
     };
+
+    private string NameOf(string id) => picture.Containers.TryGetValue(id, out var container) ? container.Name : id;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GitOps.Core.Discovery;
+using GitOps.Core.Events;
 using GitOps.Docker.Client;
 using GitOps.Docker.Discovery;
 using GitOps.Testing.Docker;
@@ -92,7 +93,7 @@ internal sealed class DiscoveryBenchmarks : IBenchmarkSuite
             async () =>
             {
                 var listed = await client.ListContainersAsync(all: false, cancellationToken);
-                count = picture.Replace(listed.Containers).Snapshot.Containers.Count;
+                count = picture.Replace(listed.Containers).Resynced.Snapshot.Count;
             },
             warmup: 2,
             iterations: 10);
@@ -144,14 +145,14 @@ internal sealed class DiscoveryBenchmarks : IBenchmarkSuite
 
         public TaskCompletionSource AllSeen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task PublishAsync(DiscoveryChange change, CancellationToken cancellationToken)
+        public Task PublishAsync(IDiscoveryEvent change, CancellationToken cancellationToken)
         {
             var now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
-            if (change is Core.Discovery.Resynced)
+            if (change is DiscoveryResynced)
             {
                 Resynced.TrySetResult();
             }
-            else if (change is ContainerStarted started && wanted.Contains(started.Container.Id) && PublishedNano.TryAdd(started.Container.Id, now) && PublishedNano.Count == wanted.Count)
+            else if (change is ContainerStarted started && wanted.Contains(started.ContainerId) && PublishedNano.TryAdd(started.ContainerId, now) && PublishedNano.Count == wanted.Count)
             {
                 AllSeen.TrySetResult();
             }

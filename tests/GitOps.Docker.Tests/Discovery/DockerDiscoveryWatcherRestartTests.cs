@@ -1,4 +1,5 @@
 using GitOps.Core.Discovery;
+using GitOps.Core.Events;
 using GitOps.Docker.Discovery;
 using GitOps.Testing.Docker;
 using Xunit;
@@ -19,8 +20,8 @@ public sealed class DockerDiscoveryWatcherRestartTests
         var kept = await daemon.RunDockerAsync(["run", "--detach", "--name", "kept", "--restart", "always", DockerFixture.ImageName, "sleep", "600"], cts.Token);
         var time = new GatedTimeProvider();
         await using var run = new WatcherRun(daemon.Endpoint, time, new DiscoveryWatcherOptions { InitialBackoff = TimeSpan.FromMilliseconds(50) });
-        var first = (Resynced)await run.Sink.WaitForAsync(c => c is Resynced, Wait, cts.Token);
-        Assert.Equal(["kept", "removed"], first.Containers.Select(c => c.Name));
+        var first = (DiscoveryResynced)await run.Sink.WaitForAsync(c => c is DiscoveryResynced, Wait, cts.Token);
+        Assert.Equal(["kept", "removed"], first.Snapshot.Select(c => c.Name));
 
         // Keep the watcher in its reconnect backoff for the whole outage and what follows it.
         time.Close();
@@ -41,14 +42,14 @@ public sealed class DockerDiscoveryWatcherRestartTests
         var mark = run.Sink.Changes.Count;
         time.Open();
 
-        var resynced = (Resynced)await run.Sink.WaitForAsync(c => c is Resynced, Wait, mark, cts.Token);
-        Assert.Equal(["added", "kept"], resynced.Containers.Select(c => c.Name));
-        Assert.Equal([added, kept], resynced.Containers.Select(c => c.Id));
+        var resynced = (DiscoveryResynced)await run.Sink.WaitForAsync(c => c is DiscoveryResynced, Wait, mark, cts.Token);
+        Assert.Equal(["added", "kept"], resynced.Snapshot.Select(c => c.Name));
+        Assert.Equal([added, kept], resynced.Snapshot.Select(c => c.Id));
         Assert.True(run.Watcher.Reconnects >= 1);
 
         // Events replayed from before the resync must not roll it back, and later ones still arrive.
         await daemon.RunDockerAsync(["stop", "--time", "1", added], cts.Token);
-        await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.Id == added, Wait, mark, cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.ContainerId == added, Wait, mark, cts.Token);
         Assert.Equal([kept], run.Watcher.Containers.Keys);
     }
 }

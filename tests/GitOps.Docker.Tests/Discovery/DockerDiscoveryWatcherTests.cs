@@ -1,4 +1,5 @@
 using GitOps.Core.Discovery;
+using GitOps.Core.Events;
 using GitOps.Testing.Docker;
 using Xunit;
 
@@ -13,17 +14,17 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await using var run = new WatcherRun(docker.Endpoint);
-        await run.Sink.WaitForAsync(c => c is Resynced, Wait, cts.Token);
+        await run.Sink.WaitForAsync(c => c is DiscoveryResynced, Wait, cts.Token);
 
         var container = await docker.RunHttpContainerAsync(new HttpContainerOptions { Labels = new Dictionary<string, string> { ["app"] = "web" } }, cts.Token);
 
-        var started = (ContainerStarted)await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == container.Id, Wait, cts.Token);
+        var started = (ContainerStarted)await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
         Assert.Equal("lb1", started.Host);
-        Assert.Equal(container.Name, started.Container.Name);
-        Assert.Equal([new ContainerNetwork("bridge", container.IpAddressOn("bridge"))], started.Container.Networks);
-        Assert.Equal("web", started.Container.Labels["app"]);
-        Assert.True(started.Container.IsRoutable);
-        Assert.Equal(started.Container, run.Watcher.Containers[container.Id]);
+        Assert.Equal(container.Name, started.Name);
+        Assert.Equal([new ContainerNetwork("bridge", container.IpAddressOn("bridge"))], started.Networks);
+        Assert.Equal("web", started.Labels["app"]);
+        Assert.True(started.ToObservedContainer().IsRoutable);
+        Assert.Equal(started.ToObservedContainer(), run.Watcher.Containers[container.Id]);
     }
 
     [Fact]
@@ -34,10 +35,10 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
 
         await using var run = new WatcherRun(docker.Endpoint);
 
-        var resynced = (Resynced)await run.Sink.WaitForAsync(c => c is Resynced, Wait, cts.Token);
-        var seen = Assert.Single(resynced.Containers, c => c.Id == container.Id);
+        var resynced = (DiscoveryResynced)await run.Sink.WaitForAsync(c => c is DiscoveryResynced, Wait, cts.Token);
+        var seen = Assert.Single(resynced.Snapshot, c => c.Id == container.Id);
         Assert.Equal(container.IpAddressOn("bridge"), seen.Networks.Single().IPAddress);
-        Assert.Equal(resynced.Containers.OrderBy(c => c.Name, StringComparer.Ordinal), resynced.Containers);
+        Assert.Equal(resynced.Snapshot.OrderBy(c => c.Name, StringComparer.Ordinal), resynced.Snapshot);
     }
 
     [Fact]
@@ -50,11 +51,11 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
         var onNetwork = new HttpContainerOptions { Networks = [network] };
         var container = await docker.RunHttpContainerAsync(onNetwork, cts.Token);
         var oldAddress = container.IpAddressOn(network);
-        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == container.Id, Wait, cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
 
         // Hold the watcher inside the publication of an unrelated container, so the stop and start below are
         // only seen afterwards, when the container already runs again: exactly a restart seen as an address change.
-        var held = run.Sink.HoldOn(c => c is ContainerStarted s && s.Container.Name.EndsWith("-blocker", StringComparison.Ordinal));
+        var held = run.Sink.HoldOn(c => c is ContainerStarted s && s.Name.EndsWith("-blocker", StringComparison.Ordinal));
         await docker.RunHttpContainerAsync(new HttpContainerOptions { Name = $"gitops-test-{docker.RunId}-blocker" }, cts.Token);
         await held.WaitAsync(Wait, cts.Token);
         await docker.StopAsync(container.Id, cts.Token);
@@ -65,10 +66,10 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
         var mark = run.Sink.Changes.Count;
         run.Sink.Release();
 
-        var changed = (AddressChanged)await run.Sink.WaitForAsync(c => c is AddressChanged a && a.Container.Id == container.Id, Wait, mark, cts.Token);
-        Assert.Equal([new ContainerNetwork(network, restarted.IpAddressOn(network))], changed.Container.Networks);
-        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == thief.Id, Wait, cts.Token);
-        Assert.DoesNotContain(run.Sink.Changes.Skip(mark), c => c is ContainerStopped s && s.Id == container.Id);
+        var changed = (ContainerAddressChanged)await run.Sink.WaitForAsync(c => c is ContainerAddressChanged a && a.ContainerId == container.Id, Wait, mark, cts.Token);
+        Assert.Equal([new ContainerNetwork(network, restarted.IpAddressOn(network))], changed.Networks);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == thief.Id, Wait, cts.Token);
+        Assert.DoesNotContain(run.Sink.Changes.Skip(mark), c => c is ContainerStopped s && s.ContainerId == container.Id);
         Assert.Equal(restarted.IpAddressOn(network), run.Watcher.Containers[container.Id].Networks.Single().IPAddress);
     }
 
@@ -78,21 +79,21 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await using var run = new WatcherRun(docker.Endpoint);
         var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
-        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == container.Id, Wait, cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
 
         await docker.StopAsync(container.Id, cts.Token);
-        var stopped = (ContainerStopped)await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.Id == container.Id, Wait, cts.Token);
-        Assert.Equal(new ContainerStopped("lb1", container.Id, container.Name), stopped);
+        var stopped = (ContainerStopped)await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.ContainerId == container.Id, Wait, cts.Token);
+        Assert.Equal(new ContainerStopped { Host = "lb1", ContainerId = container.Id, Name = container.Name }, stopped);
         Assert.False(run.Watcher.Containers.ContainsKey(container.Id));
 
         var mark = run.Sink.Changes.Count;
         var restarted = await docker.StartAsync(container.Id, cts.Token);
-        var started = (ContainerStarted)await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == container.Id, Wait, mark, cts.Token);
-        Assert.Equal(restarted.IpAddressOn("bridge"), started.Container.Networks.Single().IPAddress);
+        var started = (ContainerStarted)await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, mark, cts.Token);
+        Assert.Equal(restarted.IpAddressOn("bridge"), started.Networks.Single().IPAddress);
 
         mark = run.Sink.Changes.Count;
         await docker.RemoveAsync(container.Id, cts.Token);
-        await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.Id == container.Id, Wait, mark, cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.ContainerId == container.Id, Wait, mark, cts.Token);
         Assert.False(run.Watcher.Containers.ContainsKey(container.Id));
     }
 
@@ -105,17 +106,17 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
 
         var container = await docker.RunHttpContainerAsync(options, cts.Token);
 
-        var started = (ContainerStarted)await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == container.Id, Wait, cts.Token);
-        Assert.Equal(ContainerHealth.Starting, started.Container.Health);
-        Assert.False(started.Container.IsRoutable);
+        var started = (ContainerStarted)await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
+        Assert.Equal(ContainerHealth.Starting, started.Health);
+        Assert.False(started.ToObservedContainer().IsRoutable);
 
         await docker.RunDockerAsync(["exec", container.Id, "touch", "/tmp/healthy"], cts.Token);
-        await run.Sink.WaitForAsync(c => c == new HealthChanged("lb1", container.Id, ContainerHealth.Healthy), Wait, cts.Token);
+        await run.Sink.WaitForAsync(c => Equals(c, new ContainerHealthChanged { Host = "lb1", ContainerId = container.Id, Health = ContainerHealth.Healthy }), Wait, cts.Token);
         Assert.True(run.Watcher.Containers[container.Id].IsRoutable);
 
         var mark = run.Sink.Changes.Count;
         await docker.RunDockerAsync(["exec", container.Id, "rm", "/tmp/healthy"], cts.Token);
-        await run.Sink.WaitForAsync(c => c == new HealthChanged("lb1", container.Id, ContainerHealth.Unhealthy), Wait, mark, cts.Token);
+        await run.Sink.WaitForAsync(c => Equals(c, new ContainerHealthChanged { Host = "lb1", ContainerId = container.Id, Health = ContainerHealth.Unhealthy }), Wait, mark, cts.Token);
         Assert.False(run.Watcher.Containers[container.Id].IsRoutable);
         Assert.Equal(ContainerHealth.Unhealthy, run.Watcher.Containers[container.Id].Health);
     }
@@ -126,21 +127,21 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await using var run = new WatcherRun(docker.Endpoint);
         var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
-        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == container.Id, Wait, cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
         var network = await docker.CreateNetworkAsync(null, cts.Token);
 
         await docker.ConnectAsync(network, container.Id, cts.Token);
 
         var addresses = await docker.GetIpAddressesAsync(container.Id, cts.Token);
-        var connected = (AddressChanged)await run.Sink.WaitForAsync(c => c is AddressChanged a && a.Container.Id == container.Id && a.Container.Networks.Count == 2, Wait, cts.Token);
+        var connected = (ContainerAddressChanged)await run.Sink.WaitForAsync(c => c is ContainerAddressChanged a && a.ContainerId == container.Id && a.Networks.Count == 2, Wait, cts.Token);
         Assert.Equal(
             addresses.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new ContainerNetwork(a.Key, a.Value)),
-            connected.Container.Networks);
+            connected.Networks);
 
         var mark = run.Sink.Changes.Count;
         await docker.DisconnectAsync(network, container.Id, cts.Token);
-        var disconnected = (AddressChanged)await run.Sink.WaitForAsync(c => c is AddressChanged a && a.Container.Id == container.Id, Wait, mark, cts.Token);
-        Assert.Equal([new ContainerNetwork("bridge", container.IpAddressOn("bridge"))], disconnected.Container.Networks);
+        var disconnected = (ContainerAddressChanged)await run.Sink.WaitForAsync(c => c is ContainerAddressChanged a && a.ContainerId == container.Id, Wait, mark, cts.Token);
+        Assert.Equal([new ContainerNetwork("bridge", container.IpAddressOn("bridge"))], disconnected.Networks);
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await using var run = new WatcherRun(docker.Endpoint);
-        await run.Sink.WaitForAsync(c => c is Resynced, Wait, cts.Token);
+        await run.Sink.WaitForAsync(c => c is DiscoveryResynced, Wait, cts.Token);
         var ids = new List<string>();
         for (var i = 0; i < 50; i++)
         {
@@ -161,7 +162,7 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
 
         foreach (var id in ids)
         {
-            await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == id, Wait, cts.Token);
+            await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == id, Wait, cts.Token);
         }
 
         Assert.All(ids, id => Assert.True(run.Watcher.Containers[id].IsRunning));
@@ -185,14 +186,13 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
 
         var hostile = await docker.RunHttpContainerAsync(new HttpContainerOptions { Labels = labels }, cts.Token);
 
-        var rejected = (LabelRejected)await run.Sink.WaitForAsync(c => c is LabelRejected r && r.Id == hostile.Id, Wait, cts.Token);
+        var rejected = (ContainerLabelRejected)await run.Sink.WaitForAsync(c => c is ContainerLabelRejected r && r.ContainerId == hostile.Id, Wait, cts.Token);
         Assert.Equal(hostile.Name, rejected.Name);
-        var messages = rejected.Diagnostics.Select(d => d.Message).ToList();
-        Assert.Contains(messages, m => m.StartsWith($"container '{hostile.Name}': label 'lb.publish' value '80\\u000a    server evil 203.0.113.1:80' is not a port number 1-65535", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.StartsWith($"container '{hostile.Name}': label 'lb.target' value 'http' is not a port number 1-65535", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.StartsWith($"container '{hostile.Name}': label 'note' (value 'xxxx", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.StartsWith($"container '{hostile.Name}': label 'line' (value 'a\\u000ab')", StringComparison.Ordinal));
-        Assert.All(rejected.Diagnostics, d => Assert.Equal(d.Code == DiscoveryDiagnostics.InvalidLabel ? "GITOPS312" : "GITOPS310", d.Code));
+        var messages = rejected.Diagnostics;
+        Assert.Contains(messages, m => m.StartsWith($"error GITOPS310: container '{hostile.Name}': label 'lb.publish' value '80\\u000a    server evil 203.0.113.1:80' is not a port number 1-65535", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith($"error GITOPS310: container '{hostile.Name}': label 'lb.target' value 'http' is not a port number 1-65535", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith($"error GITOPS312: container '{hostile.Name}': label 'note' (value 'xxxx", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith($"error GITOPS312: container '{hostile.Name}': label 'line' (value 'a\\u000ab')", StringComparison.Ordinal));
         var seen = run.Watcher.Containers[hostile.Id];
         Assert.False(seen.Labels.ContainsKey("note"));
         Assert.False(seen.Labels.ContainsKey("line"));
@@ -200,6 +200,6 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
         Assert.Null(LabelConventions.ReadSeed(seen, new List<Core.Diagnostics.Diagnostic>()));
 
         var normal = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
-        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.Container.Id == normal.Id, Wait, cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == normal.Id, Wait, cts.Token);
     }
 }

@@ -1,4 +1,5 @@
 using GitOps.Core.Discovery;
+using GitOps.Core.Events;
 
 namespace GitOps.Docker.Tests.Discovery;
 
@@ -6,13 +7,13 @@ namespace GitOps.Docker.Tests.Discovery;
 internal sealed class RecordingSink : IDiscoverySink
 {
     private readonly Lock gate = new();
-    private readonly List<DiscoveryChange> changes = [];
-    private readonly List<(Func<DiscoveryChange, bool> Match, TaskCompletionSource<DiscoveryChange> Found)> waiters = [];
-    private Func<DiscoveryChange, bool>? holdOn;
+    private readonly List<IDiscoveryEvent> changes = [];
+    private readonly List<(Func<IDiscoveryEvent, bool> Match, TaskCompletionSource<IDiscoveryEvent> Found)> waiters = [];
+    private Func<IDiscoveryEvent, bool>? holdOn;
     private TaskCompletionSource? held;
     private TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public IReadOnlyList<DiscoveryChange> Changes
+    public IReadOnlyList<IDiscoveryEvent> Changes
     {
         get
         {
@@ -23,19 +24,19 @@ internal sealed class RecordingSink : IDiscoverySink
         }
     }
 
-    public async Task PublishAsync(DiscoveryChange change, CancellationToken cancellationToken)
+    public async Task PublishAsync(IDiscoveryEvent discoveryEvent, CancellationToken cancellationToken)
     {
         Task? wait = null;
         lock (gate)
         {
-            changes.Add(change);
-            foreach (var waiter in waiters.Where(w => w.Match(change)).ToList())
+            changes.Add(discoveryEvent);
+            foreach (var waiter in waiters.Where(w => w.Match(discoveryEvent)).ToList())
             {
                 waiters.Remove(waiter);
-                waiter.Found.TrySetResult(change);
+                waiter.Found.TrySetResult(discoveryEvent);
             }
 
-            if (holdOn is not null && holdOn(change))
+            if (holdOn is not null && holdOn(discoveryEvent))
             {
                 holdOn = null;
                 held?.TrySetResult();
@@ -50,7 +51,7 @@ internal sealed class RecordingSink : IDiscoverySink
     }
 
     /// <summary>Makes the publisher wait, once, inside the call that publishes a change matching <paramref name="match"/>; returns a task completing when it does.</summary>
-    public Task HoldOn(Func<DiscoveryChange, bool> match)
+    public Task HoldOn(Func<IDiscoveryEvent, bool> match)
     {
         lock (gate)
         {
@@ -70,13 +71,13 @@ internal sealed class RecordingSink : IDiscoverySink
     }
 
     /// <summary>The first change (already published or still to come) matching <paramref name="match"/>.</summary>
-    public Task<DiscoveryChange> WaitForAsync(Func<DiscoveryChange, bool> match, TimeSpan timeout, CancellationToken cancellationToken) =>
+    public Task<IDiscoveryEvent> WaitForAsync(Func<IDiscoveryEvent, bool> match, TimeSpan timeout, CancellationToken cancellationToken) =>
         WaitForAsync(match, timeout, 0, cancellationToken);
 
     /// <summary>The first change at or after position <paramref name="from"/> matching <paramref name="match"/>.</summary>
-    public async Task<DiscoveryChange> WaitForAsync(Func<DiscoveryChange, bool> match, TimeSpan timeout, int from, CancellationToken cancellationToken)
+    public async Task<IDiscoveryEvent> WaitForAsync(Func<IDiscoveryEvent, bool> match, TimeSpan timeout, int from, CancellationToken cancellationToken)
     {
-        Task<DiscoveryChange> found;
+        Task<IDiscoveryEvent> found;
         lock (gate)
         {
             var existing = changes.Skip(from).FirstOrDefault(match);
@@ -85,7 +86,7 @@ internal sealed class RecordingSink : IDiscoverySink
                 return existing;
             }
 
-            var source = new TaskCompletionSource<DiscoveryChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var source = new TaskCompletionSource<IDiscoveryEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
             waiters.Add((match, source));
             found = source.Task;
         }

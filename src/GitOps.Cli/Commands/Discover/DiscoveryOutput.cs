@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using GitOps.Core.Diagnostics;
 using GitOps.Core.Discovery;
+using GitOps.Core.Events;
 using GitOps.Core.Validation;
 
 namespace GitOps.Cli.Commands.Discover;
@@ -62,34 +63,38 @@ internal static class DiscoveryOutput
         }, indented: true));
     }
 
-    /// <summary>One line describing <paramref name="change"/>.</summary>
-    public static string ChangeLine(DiscoveryChange change, DateTimeOffset time)
+    /// <summary>
+    /// One line describing <paramref name="change"/>; <paramref name="known"/> are the containers as known after it
+    /// (see <see cref="ObservedContainers"/>), so a health or address change can show the whole container.
+    /// </summary>
+    public static string ChangeLine(IDiscoveryEvent change, ObservedContainers known, DateTimeOffset time)
     {
         var stamp = time.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
         return change switch
         {
-            Resynced resynced => $"{stamp} resynced  {resynced.Containers.Count} running containers: {string.Join(", ", resynced.Containers.Select(c => Show(c.Name)))}",
-            ContainerStarted started => $"{stamp} started   {Describe(started.Container)}",
-            ContainerStopped stopped => $"{stamp} stopped   {Show(stopped.Name)} ({ShortId(stopped.Id)}): no traffic",
-            HealthChanged health => $"{stamp} health    {ShortId(health.Id)} is {health.Health.ToString().ToLowerInvariant()}: {(health.Health is ContainerHealth.Healthy or ContainerHealth.None ? "routed" : "not routed")}",
-            AddressChanged address => $"{stamp} addresses {Describe(address.Container)}",
-            LabelRejected rejected => $"{stamp} rejected  {Show(rejected.Name)} ({ShortId(rejected.Id)}): {string.Join(" | ", rejected.Diagnostics.Select(d => $"{d.Code}: {d.Message}"))}",
-            _ => $"{stamp} {change.GetType().Name}",
+            DiscoveryResynced resynced => $"{stamp} resynced  {resynced.Snapshot.Count} running containers: {string.Join(", ", resynced.Snapshot.Select(c => Show(c.Name)))}",
+            ContainerStarted started => $"{stamp} started   {Describe(started.ToObservedContainer())}",
+            ContainerStopped stopped => $"{stamp} stopped   {Show(stopped.Name)} ({ShortId(stopped.ContainerId)}): no traffic",
+            ContainerHealthChanged health => $"{stamp} health    {ShortId(health.ContainerId)} is {health.Health.ToString().ToLowerInvariant()}: {(health.Health is ContainerHealth.Healthy or ContainerHealth.None ? "routed" : "not routed")}",
+            ContainerAddressChanged address when known.ById.TryGetValue(address.ContainerId, out var container) => $"{stamp} addresses {Describe(container)}",
+            ContainerAddressChanged address => $"{stamp} addresses {ShortId(address.ContainerId)} {NetworksText(address.Networks)}",
+            ContainerLabelRejected rejected => $"{stamp} rejected  {Show(rejected.Name)} ({ShortId(rejected.ContainerId)}): {string.Join(" | ", rejected.Diagnostics.Select(d => { var (code, message) = SplitDiagnostic(d); return $"{code}: {message}"; }))}",
+            _ => $"{stamp} {ChangeName(change)}",
         };
     }
 
-    /// <summary>One JSON object (a line) describing <paramref name="change"/>.</summary>
-    public static string ChangeJson(DiscoveryChange change, DateTimeOffset time) => Json(writer =>
+    /// <summary>One JSON object (a line) describing <paramref name="change"/>; <paramref name="known"/> as for <see cref="ChangeLine"/>.</summary>
+    public static string ChangeJson(IDiscoveryEvent change, ObservedContainers known, DateTimeOffset time) => Json(writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("time", time);
-        writer.WriteString("change", change.GetType().Name);
+        writer.WriteString("change", ChangeName(change));
         writer.WriteString("host", change.Host);
         switch (change)
         {
-            case Resynced resynced:
+            case DiscoveryResynced resynced:
                 writer.WriteStartArray("containers");
-                foreach (var container in resynced.Containers)
+                foreach (var container in resynced.Snapshot)
                 {
                     WriteContainer(writer, container);
                 }
@@ -98,29 +103,50 @@ internal static class DiscoveryOutput
                 break;
             case ContainerStarted started:
                 writer.WritePropertyName("container");
-                WriteContainer(writer, started.Container);
+                WriteContainer(writer, started.ToObservedContainer());
                 break;
-            case AddressChanged address:
+            case ContainerAddressChanged address when known.ById.TryGetValue(address.ContainerId, out var container):
                 writer.WritePropertyName("container");
-                WriteContainer(writer, address.Container);
+                WriteContainer(writer, container);
+                break;
+            case ContainerAddressChanged address:
+                writer.WriteString("id", address.ContainerId);
                 break;
             case ContainerStopped stopped:
-                writer.WriteString("id", stopped.Id);
+                writer.WriteString("id", stopped.ContainerId);
                 writer.WriteString("name", stopped.Name);
                 break;
-            case HealthChanged health:
-                writer.WriteString("id", health.Id);
+            case ContainerHealthChanged health:
+                writer.WriteString("id", health.ContainerId);
                 writer.WriteString("health", health.Health.ToString().ToLowerInvariant());
                 break;
-            case LabelRejected rejected:
-                writer.WriteString("id", rejected.Id);
+            case ContainerLabelRejected rejected:
+                writer.WriteString("id", rejected.ContainerId);
                 writer.WriteString("name", rejected.Name);
-                WriteProblems(writer, rejected.Diagnostics);
+                WriteProblems(writer, rejected.Diagnostics.Select(SplitDiagnostic));
                 break;
         }
 
         writer.WriteEndObject();
     }, indented: false);
+
+    /// <summary>The name a change is shown under (the names <c>gitops discover --watch</c> has always printed).</summary>
+    private static string ChangeName(IDiscoveryEvent change) => change switch
+    {
+        DiscoveryResynced => "Resynced",
+        ContainerHealthChanged => "HealthChanged",
+        ContainerAddressChanged => "AddressChanged",
+        ContainerLabelRejected => "LabelRejected",
+        _ => change.GetType().Name,
+    };
+
+    /// <summary>Code and message of a stored diagnostic line (<c>error GITOPSnnn: message</c>); the whole line as message when it has another form.</summary>
+    private static (string Code, string Message) SplitDiagnostic(string line)
+    {
+        var codeStart = line.IndexOf("GITOPS", StringComparison.Ordinal);
+        var codeEnd = codeStart < 0 ? -1 : line.IndexOf(": ", codeStart, StringComparison.Ordinal);
+        return codeEnd < 0 ? ("", line) : (line[codeStart..codeEnd], line[(codeEnd + 2)..]);
+    }
 
     /// <summary>
     /// <c>{id, name, state, health, routable, networks: [{network, ipAddress}], labels, seed: {publishPort, targetPort} | null, problems: [{code, message}]}</c>;
@@ -165,18 +191,18 @@ internal static class DiscoveryOutput
             writer.WriteEndObject();
         }
 
-        WriteProblems(writer, check.Diagnostics);
+        WriteProblems(writer, check.Diagnostics.Select(d => (d.Code, d.Message)));
         writer.WriteEndObject();
     }
 
-    private static void WriteProblems(Utf8JsonWriter writer, IEnumerable<Diagnostic> diagnostics)
+    private static void WriteProblems(Utf8JsonWriter writer, IEnumerable<(string Code, string Message)> problems)
     {
         writer.WriteStartArray("problems");
-        foreach (var diagnostic in diagnostics)
+        foreach (var (code, message) in problems)
         {
             writer.WriteStartObject();
-            writer.WriteString("code", diagnostic.Code);
-            writer.WriteString("message", diagnostic.Message);
+            writer.WriteString("code", code);
+            writer.WriteString("message", message);
             writer.WriteEndObject();
         }
 
@@ -206,8 +232,10 @@ internal static class DiscoveryOutput
         _ => $"{container.State}, healthy",
     };
 
-    private static string NetworksText(ObservedContainer container) =>
-        container.Networks.Count == 0 ? "(no address)" : string.Join(",", container.Networks.Select(n => $"{n.Name}={n.IPAddress}"));
+    private static string NetworksText(ObservedContainer container) => NetworksText(container.Networks);
+
+    private static string NetworksText(IReadOnlyCollection<ContainerNetwork> networks) =>
+        networks.Count == 0 ? "(no address)" : string.Join(",", networks.Select(n => $"{n.Name}={n.IPAddress}"));
 
     /// <summary>The labels an operator debugging routing looks at: seed and Compose labels; the others are counted.</summary>
     private static string LabelsText(ObservedContainer container)

@@ -1,0 +1,473 @@
+using System.Globalization;
+using System.Threading.Channels;
+using GitOps.Core.Collections;
+using GitOps.Core.Events;
+using GitOps.Docker.Client;
+using GitOps.Docker.Discovery;
+using GitOps.EventStore;
+using GitOps.HAProxy.Apply;
+using GitOps.HAProxy.Runtime;
+using GitOps.Reconciler.Discovery;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using CoreApplyMethod = GitOps.Core.Events.ApplyMethod;
+
+namespace GitOps.Reconciler.Agent;
+
+/// <summary>
+/// The agent of one load-balancer host: keeps the host's HAProxy running the configuration the event store says it
+/// should, records what it did, and reports the host's containers.
+/// <list type="bullet">
+/// <item>Runs HAProxy in master-worker mode (<see cref="HAProxySupervisor"/>), adopting one a previous agent left running.</item>
+/// <item>Converges to the latest <see cref="ConfigRendered"/> of <c>config-&lt;host&gt;</c> (skipping versions that were
+/// superseded before it got to them), or to the version a <see cref="RollbackRequested"/> pinned (see
+/// <see cref="AgentTargetReader"/>), by the cheapest safe path (<see cref="ConfigApplier"/>).</item>
+/// <item>Records <see cref="ConfigApplied"/> or <see cref="ApplyFailed"/> on <c>applied-&lt;host&gt;</c>, once per apply
+/// (event ids are derived from the configuration and rollback applied, so a restarted agent never records one twice),
+/// and <see cref="DriftCorrected"/> when the live HAProxy had drifted (checked at start and every
+/// <see cref="AgentOptions.DriftCheckInterval"/>).</item>
+/// <item>Watches the host's Docker engine and stores its containers' events on <c>docker-&lt;host&gt;</c>, when an engine is given and answers.</item>
+/// </list>
+/// Nothing that fails in one step stops the agent: the failure is logged and counted and the step is retried.
+/// </summary>
+public sealed class AgentHost
+{
+    private readonly PostgresEventStore store;
+    private readonly TimeProvider time;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger logger;
+    private readonly AgentTargetReader reader;
+    private readonly string appliedStream;
+    private readonly List<NewEvent> pending = [];
+    private HAProxySupervisor? supervisor;
+    private ConfigApplier? applier;
+    private (long Version, Guid? RollbackRequestId)? lastRecorded;
+    private bool lastRecordedRead;
+    private Guid? reportedUnknownRollback;
+    private long failedSteps;
+    private int discoveryRunning;
+
+    public AgentHost(PostgresEventStore store, AgentOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Host);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DataDirectory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.RuntimeDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.DriftCheckInterval, TimeSpan.Zero);
+        this.store = store;
+        Options = options;
+        time = timeProvider ?? TimeProvider.System;
+        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        logger = this.loggerFactory.CreateLogger<AgentHost>();
+        reader = new AgentTargetReader(store, options.Host);
+        appliedStream = StreamNames.Applied(options.Host);
+    }
+
+    public AgentOptions Options { get; }
+
+    /// <summary>The version HAProxy runs now, as far as this agent knows; null before HAProxy runs.</summary>
+    public long? AppliedVersion => AgentEvents.ParseVersion(Volatile.Read(ref applier)?.AppliedVersion);
+
+    /// <summary>Steps (converge, drift check, subscription, discovery start) that failed and were retried.</summary>
+    public long FailedSteps => Interlocked.Read(ref failedSteps);
+
+    /// <summary>True while the Docker discovery watcher runs.</summary>
+    public bool DiscoveryRunning => Volatile.Read(ref discoveryRunning) != 0;
+
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> is cancelled, then stops its loops; HAProxy keeps serving
+    /// unless <see cref="AgentOptions.StopHAProxyOnShutdown"/> is set.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Always, once cancelled.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        AgentLog.Starting(logger, Options.Host, Options.ConfigPath, Options.RuntimeDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(Options.ConfigPath)!);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var discovery = Task.Run(() => RunDiscoveryAsync(stopping.Token), CancellationToken.None);
+        Task? watch = null;
+        try
+        {
+            // Taken before the first read of the streams: whatever is stored after it wakes the loop.
+            var from = await RetryAsync(StartPositionAsync, cancellationToken).ConfigureAwait(false);
+            watch = Task.Run(() => WatchStreamsAsync(from, wake.Writer, stopping.Token), CancellationToken.None);
+            var nextDriftCheck = time.GetUtcNow() + Options.DriftCheckInterval;
+            var checkDrift = false;
+            while (true)
+            {
+                var succeeded = await StepAsync(checkDrift, cancellationToken).ConfigureAwait(false);
+                if (checkDrift)
+                {
+                    nextDriftCheck = time.GetUtcNow() + Options.DriftCheckInterval;
+                }
+
+                var wait = succeeded ? nextDriftCheck - time.GetUtcNow() : Options.RetryDelay;
+                checkDrift = !await WaitForWakeAsync(wake.Reader, wait, cancellationToken).ConfigureAwait(false) && succeeded;
+            }
+        }
+        finally
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(watch ?? Task.CompletedTask, discovery).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await ShutDownHAProxyAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One pass: record what is pending, decide, start HAProxy or apply, check drift. False when something failed.</summary>
+    private async Task<bool> StepAsync(bool checkDrift, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await ReadLastRecordedAsync(cancellationToken).ConfigureAwait(false);
+            var decision = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (decision.UnknownRollback is { } unknown && reportedUnknownRollback != unknown.EventId)
+            {
+                AgentLog.UnknownRollback(logger, Options.Host, unknown.EventId, unknown.Request.Actor, unknown.Request.ToVersion);
+                reportedUnknownRollback = unknown.EventId;
+            }
+
+            var target = decision.Target;
+            if (applier is null)
+            {
+                await StartHAProxyAsync(target, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            if (target is not null && !Equals(lastRecorded, target.Key))
+            {
+                await ApplyAsync(applier, target, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (checkDrift)
+            {
+                var correction = await applier.CorrectDriftAsync(cancellationToken).ConfigureAwait(false);
+                await RecordDriftAsync(correction, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The agent outlives any one failure (store down, HAProxy refusing to start, a bug): log, count, retry.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref failedSteps);
+            AgentLog.StepFailed(logger, Options.Host, Options.RetryDelay.TotalMilliseconds, ex);
+            return false;
+        }
+    }
+
+    private async Task StartHAProxyAsync(AgentTarget? target, CancellationToken cancellationToken)
+    {
+        var supervisorOptions = new HAProxySupervisorOptions
+        {
+            ConfigPath = Options.ConfigPath,
+            RuntimeDirectory = Options.RuntimeDirectory,
+            HAProxyProgram = Options.HAProxyProgram,
+        };
+        var newSupervisor = new HAProxySupervisor(supervisorOptions, time, loggerFactory.CreateLogger<HAProxySupervisor>());
+        var newApplier = new ConfigApplier(
+            newSupervisor,
+            new ConfigApplierOptions { AdminSocketPath = Options.AdminSocketPath, DrainTimeout = Options.DrainTimeout },
+            time,
+            loggerFactory.CreateLogger<ConfigApplier>());
+        var firstStart = !File.Exists(newApplier.AppliedCopyPath) && !File.Exists(Options.ConfigPath);
+        if (firstStart && target is null)
+        {
+            await newSupervisor.DisposeAsync().ConfigureAwait(false);
+            AgentLog.WaitingForFirstConfig(logger, Options.Host);
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        ApplierStartResult result;
+        try
+        {
+            result = await newApplier.StartAsync(target?.Config.Text, target?.Label, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // Leaves HAProxy as it is (running or not): the next attempt starts from scratch and adopts what runs.
+            await newSupervisor.DisposeAsync().ConfigureAwait(false);
+            if (firstStart && target is not null)
+            {
+                // The host never served anything: its first configuration cannot run here (haproxy -c, a port taken, …).
+                await RecordAsync(AgentEvents.Failed(Options.Host, target, ex.Message, null, ValueList<string>.Empty), target, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            throw;
+        }
+        catch
+        {
+            await newSupervisor.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        supervisor = newSupervisor;
+        Volatile.Write(ref applier, newApplier);
+        AgentLog.HAProxyStarted(logger, Options.Host, result.Adopted ? "adopted" : "started", newSupervisor.MasterPid);
+        await RecordDriftAsync(result.Recovery, cancellationToken).ConfigureAwait(false);
+        if (target is null || Equals(lastRecorded, target.Key))
+        {
+            return;
+        }
+
+        if (result.Apply is { } apply)
+        {
+            await RecordAsync(AgentEvents.FromApply(Options.Host, target, apply), target, cancellationToken).ConfigureAwait(false);
+        }
+        else if (newApplier.AppliedVersion == target.Label)
+        {
+            // Live from the start: a first start on it, or a previous agent applied it and stopped before recording it.
+            var how = result.Adopted ? "adopted the running HAProxy" : "started HAProxy";
+            var method = result.Adopted ? CoreApplyMethod.Unchanged : CoreApplyMethod.Start;
+            var operations = ValueList.Create($"{how} (master pid {newSupervisor.MasterPid.ToString(CultureInfo.InvariantCulture)}) on {Options.ConfigPath}");
+            await RecordAsync(AgentEvents.Applied(Options.Host, target, method, time.GetElapsedTime(started), target.Config.Sha256, operations), target, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // The same text under another version: the applier only relabels it.
+            await ApplyAsync(newApplier, target, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplyAsync(ConfigApplier current, AgentTarget target, CancellationToken cancellationToken)
+    {
+        var result = await current.ApplyAsync(target.Config.Text, target.Label, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(AgentEvents.FromApply(Options.Host, target, result), target, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the outcome of an apply of <paramref name="target"/>, under the id that makes a second recording a no-op.</summary>
+    private async Task RecordAsync(IEvent outcome, AgentTarget target, CancellationToken cancellationToken)
+    {
+        switch (outcome)
+        {
+            case ConfigApplied applied:
+                lastRecorded = target.Key;
+                AgentLog.Applied(logger, Options.Host, applied.Version, applied.Method.ToString().ToLowerInvariant(), applied.Duration.TotalMilliseconds, target.Pinned ? " (pinned by a rollback)" : "");
+                break;
+            case ApplyFailed failed:
+                AgentLog.ApplyFailed(logger, Options.Host, failed.Version, failed.KeptVersion is { } kept ? "version " + kept.ToString(CultureInfo.InvariantCulture) : "the last good configuration", failed.Error);
+                break;
+        }
+
+        pending.Add(new NewEvent(outcome)
+        {
+            EventId = AgentEvents.IdFor(Options.Host, target, outcome),
+            Actor = Options.Actor,
+            Commit = target.Config.Commit,
+            CausationId = target.RollbackRequestId ?? target.ConfigEventId,
+        });
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecordDriftAsync(DriftCorrection correction, CancellationToken cancellationToken)
+    {
+        if (!correction.Drift.HasDrift)
+        {
+            return;
+        }
+
+        var drift = AgentEvents.Drift(Options.Host, correction, applier?.AppliedVersion);
+        AgentLog.DriftCorrected(logger, Options.Host, drift.What);
+        pending.Add(new NewEvent(drift) { Actor = Options.Actor });
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends what is waiting, in order; what fails stays pending (same ids) for the next step.</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        while (pending.Count > 0)
+        {
+            await store.AppendAsync(appliedStream, ExpectedVersion.Any, pending[0], cancellationToken).ConfigureAwait(false);
+            pending.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Learns what the previous agent recorded last, so that nothing it recorded is recorded again.</summary>
+    private async Task ReadLastRecordedAsync(CancellationToken cancellationToken)
+    {
+        if (lastRecordedRead)
+        {
+            return;
+        }
+
+        await foreach (var recorded in store.ReadStreamAsync(appliedStream, ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (recorded.Data is ConfigApplied applied)
+            {
+                lastRecorded = (applied.Version, applied.RollbackRequestId);
+                break;
+            }
+        }
+
+        lastRecordedRead = true;
+    }
+
+    /// <summary>The latest position among the streams the agent reads and writes; the start of the store when they are empty.</summary>
+    private async Task<GlobalPosition> StartPositionAsync(CancellationToken cancellationToken)
+    {
+        var position = GlobalPosition.Start;
+        foreach (var stream in new[] { StreamNames.Config(Options.Host), StreamNames.Operator, appliedStream })
+        {
+            await foreach (var recorded in store.ReadStreamAsync(stream, ReadDirection.Backwards, maxCount: 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                position = recorded.Position > position ? recorded.Position : position;
+            }
+        }
+
+        return position;
+    }
+
+    /// <summary>Wakes the main loop for every new event of <c>config-&lt;host&gt;</c> and every rollback request for the host.</summary>
+    private async Task WatchStreamsAsync(GlobalPosition after, ChannelWriter<bool> wake, CancellationToken cancellationToken)
+    {
+        var configStream = StreamNames.Config(Options.Host);
+        var position = after;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var recorded in store.SubscribeAsync("agent@" + Options.Host, position, cancellationToken).ConfigureAwait(false))
+                {
+                    position = recorded.Position;
+                    if (recorded.Stream == configStream || (recorded.Data is RollbackRequested request && request.Host == Options.Host && recorded.Stream == StreamNames.Operator))
+                    {
+                        wake.TryWrite(true);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The subscription outlives any failure: the periodic check covers the gap, the loop resubscribes.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref failedSteps);
+                AgentLog.SubscriptionFailed(logger, Options.Host, Options.RetryDelay.TotalMilliseconds, ex);
+                wake.TryWrite(true);
+                await Task.Delay(Options.RetryDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>True when woken by an event, false when <paramref name="timeout"/> passed.</summary>
+    private async Task<bool> WaitForWakeAsync(ChannelReader<bool> wake, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (wake.TryRead(out _))
+        {
+            return true;
+        }
+
+        if (timeout <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(timeout, time, timer.Token);
+        var read = wake.WaitToReadAsync(timer.Token).AsTask();
+        var first = await Task.WhenAny(delay, read).ConfigureAwait(false);
+        await timer.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(delay, read).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return first == read && wake.TryRead(out _);
+    }
+
+    private async Task RunDiscoveryAsync(CancellationToken cancellationToken)
+    {
+        if (Options.DockerEndpoint is not { } endpoint)
+        {
+            AgentLog.DiscoveryOff(logger, Options.Host);
+            return;
+        }
+
+        using var client = new DockerClient(endpoint, null, loggerFactory.CreateLogger<DockerClient>());
+        try
+        {
+            var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+            AgentLog.DiscoveryStarted(logger, Options.Host, endpoint.ToString(), version.ApiVersion);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // Whatever keeps the engine from answering, the remedy is the same: go on without discovery, and say so.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            AgentLog.DockerUnavailable(logger, Options.Host, endpoint.ToString(), ex.Message);
+            return;
+        }
+
+        var watcher = new DockerDiscoveryWatcher(client, Options.Host, new EventStoreDiscoverySink(store, Options.Actor), time, loggerFactory.CreateLogger<DockerDiscoveryWatcher>());
+        Volatile.Write(ref discoveryRunning, 1);
+        try
+        {
+            await watcher.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // The watcher never fails by design; should it, applying configurations must go on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref failedSteps);
+            AgentLog.DiscoveryFailed(logger, Options.Host, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref discoveryRunning, 0);
+        }
+    }
+
+    private async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await action(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref failedSteps);
+                AgentLog.StepFailed(logger, Options.Host, Options.RetryDelay.TotalMilliseconds, ex);
+                await Task.Delay(Options.RetryDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ShutDownHAProxyAsync()
+    {
+        if (supervisor is not { } running)
+        {
+            AgentLog.Stopped(logger, Options.Host, "was not started by this agent");
+            return;
+        }
+
+        if (Options.StopHAProxyOnShutdown)
+        {
+            await running.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            AgentLog.Stopped(logger, Options.Host, "stopped (StopHAProxyOnShutdown)");
+        }
+        else
+        {
+            AgentLog.Stopped(logger, Options.Host, "keeps serving the last applied configuration");
+        }
+
+        await running.DisposeAsync().ConfigureAwait(false);
+        supervisor = null;
+        Volatile.Write(ref applier, null);
+    }
+}

@@ -1,0 +1,54 @@
+using GitOps.Docker.Client;
+using GitOps.HAProxy.Rendering;
+
+namespace GitOps.Reconciler.Agent;
+
+/// <summary>What one <see cref="AgentHost"/> runs: its host name, where it keeps HAProxy's files, and its loops' timing.</summary>
+public sealed record AgentOptions
+{
+    /// <summary>The <c>/run</c> directory HAProxy's sockets and pid file go in unless told otherwise (<c>RenderOptions.RuntimeDirectory</c>'s default).</summary>
+    public const string DefaultRuntimeDirectory = "/run/gitops-haproxy";
+
+    /// <summary>The load-balancer host this agent applies for: it reads <c>config-&lt;host&gt;</c> and writes <c>applied-&lt;host&gt;</c> and <c>docker-&lt;host&gt;</c>.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>
+    /// The agent's own directory. HAProxy's config file is <c>&lt;DataDirectory&gt;/haproxy/haproxy.cfg</c>, with the last
+    /// applied text and its version beside it (<c>haproxy.cfg.applied</c>), which is how a restarted agent knows what runs.
+    /// </summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>
+    /// HAProxy's runtime directory: master CLI socket, pid file, and the admin socket (<c>admin.sock</c>) the rendered
+    /// configuration declares. It MUST be the controller's <c>RenderOptions.RuntimeDirectory</c>: the agent drives the
+    /// runtime API through <c>&lt;RuntimeDirectory&gt;/admin.sock</c>, the socket the controller wrote into the config.
+    /// </summary>
+    public string RuntimeDirectory { get; init; } = DefaultRuntimeDirectory;
+
+    /// <summary>The Docker engine to watch; null runs without discovery (as does an engine that does not answer at start).</summary>
+    public DockerEndpoint? DockerEndpoint { get; init; }
+
+    /// <summary>How long a removed server may keep its sessions before they are shut down.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the live HAProxy is compared with the applied configuration (and the streams re-read, as a safety net).</summary>
+    public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Stop HAProxy when the agent stops. Off by default: HAProxy keeps serving the last applied configuration, and the next agent adopts it.</summary>
+    public bool StopHAProxyOnShutdown { get; init; }
+
+    /// <summary>The haproxy program: a name looked up on PATH (and /usr/sbin) or a path.</summary>
+    public string HAProxyProgram { get; init; } = "haproxy";
+
+    /// <summary>The wait before retrying after a failure of the store, HAProxy's start, or the streams' subscription.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The actor stored with the agent's events: <c>agent@&lt;Host&gt;</c>.</summary>
+    public string Actor => "agent@" + Host;
+
+    /// <summary>HAProxy's config file.</summary>
+    public string ConfigPath => Path.Combine(DataDirectory, "haproxy", "haproxy.cfg");
+
+    /// <summary>The admin-level stats socket the rendered configuration declares.</summary>
+    public string AdminSocketPath => new RenderOptions { RuntimeDirectory = RuntimeDirectory }.AdminSocketPath;
+}
