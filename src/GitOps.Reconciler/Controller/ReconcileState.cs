@@ -3,8 +3,6 @@ using GitOps.Core.Desired;
 using GitOps.Core.Desired.Loading;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
-using ContainerStarted = GitOps.Core.Events.ContainerStarted;
-using ContainerStopped = GitOps.Core.Events.ContainerStopped;
 using GitOps.EventStore;
 
 namespace GitOps.Reconciler.Controller;
@@ -17,7 +15,7 @@ namespace GitOps.Reconciler.Controller;
 /// </summary>
 internal sealed class ReconcileState
 {
-    private readonly Dictionary<string, Dictionary<string, ObservedContainer>> containers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ObservedContainers> containers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HostConfigState> hosts = new(StringComparer.Ordinal);
     private ValueList<RepositoryFile>? unloadedFiles;
     private DesiredState? desired;
@@ -57,8 +55,7 @@ internal sealed class ReconcileState
         return state;
     }
 
-    public IReadOnlyCollection<ObservedContainer> ContainersOn(string host) =>
-        containers.TryGetValue(host, out var byId) ? byId.Values : [];
+    public IEnumerable<ObservedContainer> ContainersOn(string host) => ContainersOf(host).ById.Values;
 
     /// <summary>
     /// Applies one event. With <paramref name="pending"/>, an input (a desired state or a container change)
@@ -83,39 +80,9 @@ internal sealed class ReconcileState
                 }
 
                 break;
-            case ContainerStarted started:
-                Containers(started.Host)[started.ContainerId] = new ObservedContainer
-                {
-                    Id = started.ContainerId,
-                    Name = started.Name,
-                    Labels = started.Labels,
-                    State = "running",
-                    Health = started.Health,
-                    Networks = started.Networks,
-                };
-                MarkInput(started.Host, recorded, pending);
-                break;
-            case ContainerStopped stopped:
-                Containers(stopped.Host).Remove(stopped.ContainerId);
-                MarkInput(stopped.Host, recorded, pending);
-                break;
-            case ContainerHealthChanged health:
-                Update(health.Host, health.ContainerId, c => c with { Health = health.Health });
-                MarkInput(health.Host, recorded, pending);
-                break;
-            case ContainerAddressChanged address:
-                Update(address.Host, address.ContainerId, c => c with { Networks = address.Networks });
-                MarkInput(address.Host, recorded, pending);
-                break;
-            case DiscoveryResynced resynced:
-                var byId = Containers(resynced.Host);
-                byId.Clear();
-                foreach (var container in resynced.Snapshot)
-                {
-                    byId[container.Id] = container;
-                }
-
-                MarkInput(resynced.Host, recorded, pending);
+            case IDiscoveryEvent discovery:
+                containers[discovery.Host] = ContainersOf(discovery.Host).Apply(discovery);
+                MarkInput(discovery.Host, recorded, pending);
                 break;
             case ConfigRendered rendered:
                 var config = Host(rendered.Host);
@@ -146,23 +113,6 @@ internal sealed class ReconcileState
         }
     }
 
-    private Dictionary<string, ObservedContainer> Containers(string host)
-    {
-        if (!containers.TryGetValue(host, out var byId))
-        {
-            byId = new Dictionary<string, ObservedContainer>(StringComparer.Ordinal);
-            containers[host] = byId;
-        }
-
-        return byId;
-    }
-
-    private void Update(string host, string containerId, Func<ObservedContainer, ObservedContainer> change)
-    {
-        var byId = Containers(host);
-        if (byId.TryGetValue(containerId, out var container))
-        {
-            byId[containerId] = change(container);
-        }
-    }
+    private ObservedContainers ContainersOf(string host) =>
+        containers.TryGetValue(host, out var known) ? known : ObservedContainers.Empty;
 }

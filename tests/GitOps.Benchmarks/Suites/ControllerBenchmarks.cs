@@ -5,8 +5,6 @@ using System.Text;
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
-using ContainerStarted = GitOps.Core.Events.ContainerStarted;
-using ContainerStopped = GitOps.Core.Events.ContainerStopped;
 using GitOps.EventStore;
 using GitOps.Reconciler.Controller;
 using GitOps.Testing.Git;

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
-using ContainerStarted = GitOps.Core.Events.ContainerStarted;
-using ContainerStopped = GitOps.Core.Events.ContainerStopped;
 using GitOps.EventStore;
 using GitOps.Reconciler.Controller;
 using GitOps.Testing.Git;
