@@ -1,35 +1,128 @@
 #!/usr/bin/env bash
-# Installs what gitops needs (deploy/setup.sh), builds it, and runs the main job on the example
-# repository. Usage: deploy/quickstart.sh [--repo <path|url>]   (default: examples/repo-layout)
+# The README's first command: installs what gitops needs (deploy/setup.sh), builds it, and runs
+# the main job, `gitops up`, on the example repository until Ctrl-C.
+#
+#   deploy/quickstart.sh [--repo <path|url>]
+#
+# With the example (the default) it also makes what the example needs on this machine: a
+# self-signed certificate at /etc/gitops/certs/example.pem, a Git history for the example files
+# (under the data directory, reused on the next run), and a few labelled demo containers when a
+# Docker engine answers, so every example service has something behind it. Run as root: the
+# example listens on ports 80, 443 and 15432.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+project=$(pwd)
 
-repo=examples/repo-layout
+repo=""
 if [[ "${1:-}" == "--repo" && -n "${2:-}" ]]; then
   repo=$2
 fi
 
-deploy/setup.sh
-echo "quickstart: building gitops"
-dotnet build src/GitOps.Cli -c Release -nologo -clp:NoSummary -v:quiet
-gitops=(dotnet src/GitOps.Cli/bin/Release/net10.0/gitops.dll)
+say() { echo "quickstart: $*"; }
 
-if [[ -d "$repo" && ! -e "$repo/.git" && "$repo" == examples/* ]]; then
-  # The example ships as plain files inside this repository; give it a Git history of its own.
-  work=$(mktemp -d)
-  cp -r "$repo/." "$work/"
-  git -C "$work" init -q -b main
-  git -C "$work" -c user.name=quickstart -c user.email=quickstart@localhost add -A
-  git -C "$work" -c user.name=quickstart -c user.email=quickstart@localhost commit -q -m "Example desired state"
-  echo "quickstart: the example repository was copied to $work as a Git repository; edit and commit there"
-  repo=$work
+deploy/setup.sh
+say "building gitops"
+dotnet build src/GitOps.Cli -c Release -nologo -clp:NoSummary -v:quiet
+gitops=(dotnet "$project/src/GitOps.Cli/bin/Release/net10.0/gitops.dll")
+data_dir=${GITOPS_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/gitops}
+mkdir -p "$data_dir"
+
+docker_answers() { docker version >/dev/null 2>&1; }
+
+start_docker_if_needed() {
+  if docker_answers; then return 0; fi
+  if [[ -z "${DOCKER_HOST:-}" && $(id -u) -eq 0 ]] && command -v dockerd >/dev/null; then
+    say "no Docker engine answers; starting dockerd (log: $data_dir/dockerd.log)"
+    nohup dockerd >"$data_dir/dockerd.log" 2>&1 &
+    for _ in $(seq 1 30); do docker_answers && return 0; sleep 1; done
+  fi
+  say "no Docker engine answers: the example runs with its static servers only (see $data_dir/dockerd.log)"
+  return 1
+}
+
+example_certificate() {
+  local pem=/etc/gitops/certs/example.pem
+  [[ -f "$pem" ]] && return 0
+  say "creating a self-signed certificate for shop.example.com at $pem"
+  mkdir -p "$(dirname "$pem")"
+  local tmp; tmp=$(mktemp -d)
+  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=shop.example.com" \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+  cat "$tmp/cert.pem" "$tmp/key.pem" >"$pem"
+  chmod 600 "$pem"
+  rm -rf "$tmp"
+}
+
+example_repository() {
+  local work="$data_dir/example-repo"
+  if [[ ! -d "$work/.git" ]]; then
+    mkdir -p "$work"
+    cp -r examples/repo-layout/. "$work/"
+    git -C "$work" init -q -b main
+    git -C "$work" add -A
+    git -C "$work" -c user.name=quickstart -c user.email=quickstart@localhost commit -q -m "Example desired state"
+  fi
+  echo "$work"
+}
+
+demo_containers() {
+  local image=gitops-example/busybox
+  if ! docker image inspect "$image" >/dev/null 2>&1; then
+    say "importing a tiny busybox image from Debian's busybox-static (no registry needed)"
+    local root; root=$(mktemp -d)
+    mkdir -p "$root/bin" "$root/www" "$root/tmp"
+    cp /bin/busybox "$root/bin/"
+    for applet in sh httpd mkdir hostname cat; do ln -s busybox "$root/bin/$applet"; done
+    tar -C "$root" -cf "$root.tar" .
+    docker import "$root.tar" "$image" >/dev/null
+    rm -rf "$root" "$root.tar"
+  fi
+  # name, port, labels…: each serves its own name on /, and the health-check paths the example uses.
+  run_demo() {
+    local name=$1 port=$2; shift 2
+    docker rm -f "$name" >/dev/null 2>&1 || true
+    local labels=()
+    for label in "$@"; do labels+=(--label "$label"); done
+    docker run -d --name "$name" --label gitops-example=1 "${labels[@]}" "$image" \
+      sh -c "mkdir -p /www/v1 && echo $name >/www/index.html && echo ok >/www/healthz && echo ok >/www/v1/health && exec httpd -f -p $port -h /www" >/dev/null
+  }
+  say "starting demo containers: 2 × app=web, 1 × app=api, 1 × Compose shop/frontend"
+  run_demo gitops-example-web-1 80 app=web
+  run_demo gitops-example-web-2 80 app=web
+  run_demo gitops-example-api-1 8080 app=api tier=backend
+  run_demo gitops-example-shop-1 3000 com.docker.compose.project=shop com.docker.compose.service=frontend
+}
+
+if [[ -z "$repo" ]]; then
+  example_certificate
+  repo=$(example_repository)
+  say "the example repository is $repo: edit and commit there, gitops picks it up at once"
+  if start_docker_if_needed; then demo_containers; fi
+else
+  start_docker_if_needed || true
 fi
 
-echo "quickstart: validating $repo"
-"${gitops[@]}" validate --repo "$repo"
-echo "quickstart: rendering the HAProxy configuration of every host"
-"${gitops[@]}" render --repo "$repo"
+say "starting: ${gitops[*]} up --repo $repo"
+"${gitops[@]}" up --repo "$repo" &
+up=$!
+trap 'kill -INT $up 2>/dev/null; wait $up' INT TERM
 
-echo
-echo "quickstart: 'gitops up' (controller, agent and HAProxy on this machine) is not built yet; when it is, this script runs:"
-echo "  ${gitops[*]} up --repo $repo"
+if [[ "$repo" == "$data_dir/example-repo" ]]; then
+  for _ in $(seq 1 90); do
+    if curl -s -o /dev/null --max-time 2 -H 'Host: www.example.com' http://127.0.0.1/; then break; fi
+    kill -0 $up 2>/dev/null || break
+    sleep 1
+  done
+  echo
+  say "the example services, answering through HAProxy:"
+  for target in "www.example.com /" "api.example.com /v1/" ; do
+    set -- $target
+    printf '  curl -H "Host: %s" http://127.0.0.1%s  →  %s\n' "$1" "$2" \
+      "$(curl -s --max-time 3 -o /dev/null -w '%{http_code}' -H "Host: $1" "http://127.0.0.1$2" || echo failed)"
+  done
+  printf '  curl -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com/  →  %s\n' \
+    "$(curl -sk --max-time 3 -o /dev/null -w '%{http_code}' --resolve shop.example.com:443:127.0.0.1 https://shop.example.com/ || echo failed)"
+  say "history: ${gitops[*]} history --data-dir $data_dir   status: ${gitops[*]} status --data-dir $data_dir"
+  say "running until Ctrl-C"
+fi
+wait $up
