@@ -100,7 +100,8 @@ internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, stri
             return;
         }
 
-        var lines = new List<string> { Invariant($"{headline}: v{version} of commit {Short(served.Config.Commit)} \"{served.Subject}\"") };
+        var what = shown is null ? Invariant($"v{version} of commit") : "commit";
+        var lines = new List<string> { $"{headline}: {what} {Short(served.Config.Commit)} \"{served.Subject}\"" };
         var previous = shown;
         foreach (var (name, line) in served.Lines)
         {
