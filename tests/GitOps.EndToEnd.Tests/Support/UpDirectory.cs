@@ -14,6 +14,11 @@ internal sealed class UpDirectory : IAsyncDisposable
     {
         Root = Directory.CreateTempSubdirectory("gitops-e2e-").FullName;
         // The private PostgreSQL runs as user postgres, which must be able to walk down to <data>/postgres.
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The end-to-end tests run gitops on Linux.");
+        }
+
         File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
 
