@@ -60,6 +60,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
 
     private async Task<LocalPostgres> StartPrivateStoreAsync(CancellationToken cancellationToken)
     {
+        RequireReachableByServiceUser(settings.DataDirectory);
         var root = Path.Combine(settings.DataDirectory, "postgres");
         await SayAsync(File.Exists(Path.Combine(root, "data", "PG_VERSION"))
             ? $"event store: starting the private PostgreSQL in {root}…"
@@ -132,6 +133,29 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         await SayAsync("stopping: controller…").ConfigureAwait(false);
         await controller.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return CliApp.ExitOk;
+    }
+
+    /// <summary>
+    /// As root, the private PostgreSQL runs as user <c>postgres</c>, which must be able to walk down to the data directory:
+    /// a home directory of mode 700 (root's own, by default) would make initdb fail with a bare "permission denied".
+    /// </summary>
+    /// <exception cref="CommandInputException">A directory on the way is closed to other users.</exception>
+    private static void RequireReachableByServiceUser(string dataDirectory)
+    {
+        if (OperatingSystem.IsWindows() || !Environment.IsPrivilegedProcess)
+        {
+            return;
+        }
+
+        for (var directory = new DirectoryInfo(dataDirectory).Parent; directory is not null; directory = directory.Parent)
+        {
+            if (directory.Exists && (directory.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+            {
+                throw new CommandInputException(
+                    $"the private PostgreSQL runs as user {PostgresTools.ServiceUser}, which cannot enter {directory.FullName}: give `up` a --data-dir " +
+                    "it can reach (e.g. /var/lib/gitops), or name a store with --store or $GITOPS_STORE");
+            }
+        }
     }
 
     /// <summary>The desired state at the head of the followed branch; null when it does not load.</summary>
