@@ -87,7 +87,7 @@ internal static class AgentCommand
     {
         Description = "HAProxy's runtime directory (master.sock, admin.sock, haproxy.pid); the controller and every agent must be given the same. " +
                       $"`{HostRuntimeDirectory.Placeholder}` in it is replaced by the host's name, so agents of several hosts on one machine keep apart. " +
-                      $"Keep it short: unix socket paths are limited to 107 bytes. Default: {AgentOptions.DefaultRuntimeDirectory}.",
+                      $"Keep it short: unix socket paths are limited to 107 bytes.",
         DefaultValueFactory = _ => AgentOptions.DefaultRuntimeDirectory,
         HelpName = "dir",
     };
