@@ -28,6 +28,9 @@ public static class CliApp
         root.Subcommands.Add(ControllerCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(AgentCommand.Create());
+        root.Subcommands.Add(RollbackCommand.Create());
         return root;
     }
 
@@ -35,7 +38,9 @@ public static class CliApp
     {
         var root = BuildRootCommand();
         var parseResult = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // Long-running commands (up, agent, controller) stop HAProxy, the controller and a private PostgreSQL on Ctrl-C:
+        // give them that long before the process ends anyway (System.CommandLine's default is two seconds).
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
         var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         return parseResult.Errors.Count > 0 ? ExitUsage : exitCode;
     }

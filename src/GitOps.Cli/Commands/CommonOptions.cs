@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using Serilog.Events;
 
 namespace GitOps.Cli.Commands;
@@ -31,6 +32,24 @@ internal static class CommonOptions
         Description = "The Docker engine to ask: unix:///path/to/docker.sock or tcp://host:port. Default: DOCKER_HOST, else unix:///var/run/docker.sock.",
         HelpName = "endpoint",
     };
+
+    public static Option<string?> Bind()
+    {
+        var option = new Option<string?>("--bind")
+        {
+            Description = "The address every service frontend listens on, e.g. 127.0.0.1 to serve this machine only. Default: all IPv4 addresses. " +
+                          "(The statistics page keeps the address gitops.yaml gives it.)",
+            HelpName = "address",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } address && !IPAddress.TryParse(address, out _))
+            {
+                result.AddError($"--bind '{address}' is not an IP address; write one like 127.0.0.1 or ::1.");
+            }
+        });
+        return option;
+    }
 
     public static Option<string> Format(params string[] formats)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GitOps.Cli.Store;
+using GitOps.HAProxy.Rendering;
 using GitOps.Reconciler.Controller;
 using Serilog.Events;
 
@@ -25,6 +26,8 @@ internal static class ControllerCommand
             "--coalesce",
             "How long a burst of container events is gathered before rendering once; 0ms renders after each.",
             TimeSpan.FromMilliseconds(75));
+        var runtimeDirectory = AgentCommand.RuntimeDirectoryOption();
+        var bind = CommonOptions.Bind();
         var logLevel = CommonOptions.LogLevel(LogEventLevel.Information);
         var command = new Command(
             "controller",
@@ -34,7 +37,7 @@ internal static class ControllerCommand
             "fails validation is recorded as rejected and the last good state stays in force. Run two for high availability:\n" +
             "one leads, the other takes over within seconds. One log line per decision goes to standard error.")
         {
-            repo, branch, pollInterval, coalesce, logLevel,
+            repo, branch, pollInterval, coalesce, runtimeDirectory, bind, logLevel,
         };
         store.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
@@ -47,6 +50,11 @@ internal static class ControllerCommand
                 Branch = parseResult.GetValue(branch),
                 PollInterval = parseResult.GetValue(pollInterval),
                 CoalesceWindow = parseResult.GetValue(coalesce),
+                RenderOptions = new RenderOptions
+                {
+                    RuntimeDirectory = Path.GetFullPath(parseResult.GetRequiredValue(runtimeDirectory)),
+                    BindAddress = parseResult.GetValue(bind),
+                },
             };
             await using var controller = new ControllerService(eventStore, options, context.LoggerFactory);
             await controller.RunAsync(ct).ConfigureAwait(false);

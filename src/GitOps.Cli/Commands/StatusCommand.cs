@@ -19,7 +19,8 @@ internal static class StatusCommand
         var command = new Command(
             "status",
             "Show the latest desired-state commit (and whether it was rejected), the commit in force, and per host the rendered\n" +
-            "(desired) version against the version its agent applied: converged, pending or failed, with the last error.")
+            "(desired) version against the version its agent applied: converged, pending, failed (with the last error), or pinned\n" +
+            "by `gitops rollback` to an earlier version until a new commit.")
         {
             format, logLevel,
         };
@@ -66,7 +67,9 @@ internal static class StatusCommand
                 host.Host,
                 host.DesiredVersion.ToString(CultureInfo.InvariantCulture),
                 host.AppliedVersion?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                host.State,
+                host.State == HostState.Pinned
+                    ? $"pinned (rollback to v{host.AppliedVersion?.ToString(CultureInfo.InvariantCulture)} by {host.PinnedBy ?? "unknown"})"
+                    : host.State,
                 host.LastError is { } error ? $"{TextTable.Time(host.LastErrorAt!.Value)} {error}" : "-");
         }
 

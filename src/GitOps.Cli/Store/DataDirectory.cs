@@ -1,6 +1,6 @@
 namespace GitOps.Cli.Store;
 
-/// <summary>Where <c>gitops up</c> keeps its private state when <c>--data-dir</c> is not given.</summary>
+/// <summary>Where <c>gitops up</c> and <c>gitops agent</c> keep their state when <c>--data-dir</c> is not given, and its layout.</summary>
 internal static class DataDirectory
 {
     /// <summary>The environment variable naming the data directory, before the XDG default.</summary>
@@ -23,4 +23,32 @@ internal static class DataDirectory
 
         return Path.Combine(dataHome, "gitops");
     }
+
+    /// <summary>The given directory made absolute, else <see cref="Default"/>.</summary>
+    public static string Resolve(string? given) => string.IsNullOrWhiteSpace(given) ? Default() : Path.GetFullPath(given);
+
+    /// <summary>
+    /// An agent's own files (HAProxy's config and its last applied copy) under a data directory:
+    /// <c>&lt;data-dir&gt;/hosts/&lt;host&gt;</c>, the same for <c>gitops up</c> and <c>gitops agent</c>, so either adopts what the other left.
+    /// </summary>
+    public static string HostDirectory(string dataDirectory, string host) => Path.Combine(dataDirectory, "hosts", host);
+
+    /// <summary>
+    /// HAProxy's runtime directory for <c>gitops up</c>: <c>&lt;data-dir&gt;/run</c>, unless that would make its socket paths
+    /// longer than a unix socket address holds (107 bytes); then a directory in the temp folder named after the data directory.
+    /// </summary>
+    public static string RuntimeDirectory(string dataDirectory)
+    {
+        var run = Path.Combine(dataDirectory, "run");
+        if (System.Text.Encoding.UTF8.GetByteCount(Path.Combine(run, "master.sock")) <= MaxSocketPath)
+        {
+            return run;
+        }
+
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dataDirectory)))[..12];
+        return Path.Combine(Path.GetTempPath(), "gitops-run-" + digest);
+    }
+
+    /// <summary>The longest socket path <c>sockaddr_un</c> holds on Linux (108 bytes with the terminating NUL).</summary>
+    private const int MaxSocketPath = 107;
 }

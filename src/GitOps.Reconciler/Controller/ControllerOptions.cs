@@ -24,7 +24,10 @@ public sealed record ControllerOptions
     /// <summary>Name of the leadership lock; controllers with the same name on one database elect one leader.</summary>
     public string LockName { get; init; } = "gitops.controller";
 
-    /// <summary>Host-specific render settings shared by every host.</summary>
+    /// <summary>
+    /// Render settings shared by every host; a <see cref="HostRuntimeDirectory.Placeholder"/> in
+    /// <see cref="RenderOptions.RuntimeDirectory"/> is replaced by each host's name (see <see cref="RenderOptionsFor"/>).
+    /// </summary>
     public RenderOptions RenderOptions { get; init; } = RenderOptions.Default;
 
     /// <summary>The haproxy program used for <c>haproxy -c</c>.</summary>
@@ -32,6 +35,12 @@ public sealed record ControllerOptions
 
     /// <summary>How git is run (mirror cache, timeouts).</summary>
     public GitRepositoryOptions? GitOptions { get; init; }
+
+    /// <summary>The render settings of <paramref name="host"/>: <see cref="RenderOptions"/> with its runtime directory made the host's.</summary>
+    public RenderOptions RenderOptionsFor(string host) =>
+        RenderOptions.RuntimeDirectory.Contains(HostRuntimeDirectory.Placeholder, StringComparison.Ordinal)
+            ? RenderOptions with { RuntimeDirectory = HostRuntimeDirectory.For(RenderOptions.RuntimeDirectory, host) }
+            : RenderOptions;
 
     /// <summary>Whether the leader also keeps the history/status read models up to date.</summary>
     public bool RunReadModels { get; init; } = true;

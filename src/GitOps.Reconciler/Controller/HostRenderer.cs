@@ -63,7 +63,7 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
     {
         var causes = config.PendingCauses.ToValueList();
         var effective = EffectiveModelBuilder.Build(desired, host, containers);
-        var text = HAProxyConfigRenderer.Render(effective, options.RenderOptions);
+        var text = HAProxyConfigRenderer.Render(effective, options.RenderOptionsFor(host));
         var sha = Sha256Of(text);
         if (sha == config.Sha256 || sha == config.RejectedSha256)
         {

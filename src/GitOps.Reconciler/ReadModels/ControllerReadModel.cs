@@ -10,7 +10,8 @@ namespace GitOps.Reconciler.ReadModels;
 /// The read models of <c>gitops history</c> and <c>gitops status</c>, kept in the store's database:
 /// <c>gitops.rm_commits</c> (every desired-state commit, accepted or rejected), <c>gitops.rm_history</c>
 /// (every rendered configuration per host with how it was applied) and <c>gitops.rm_hosts</c> (per host:
-/// desired vs applied version, last error). Fed by <see cref="ProjectionRunner"/>, rebuildable from zero.
+/// desired vs applied version, last error, rollback pin) with <c>gitops.rm_rollbacks</c> (who asked for which
+/// rollback, so a pinned host names its actor). Fed by <see cref="ProjectionRunner"/>, rebuildable from zero.
 /// </summary>
 public sealed class ControllerReadModel : IProjection
 {
@@ -58,6 +59,15 @@ public sealed class ControllerReadModel : IProjection
                 last_error_at    timestamptz,
                 updated_at       timestamptz NOT NULL
             );
+            ALTER TABLE gitops.rm_hosts ADD COLUMN IF NOT EXISTS pinned boolean NOT NULL DEFAULT false;
+            ALTER TABLE gitops.rm_hosts ADD COLUMN IF NOT EXISTS pinned_by text;
+            CREATE TABLE IF NOT EXISTS gitops.rm_rollbacks (
+                event_id    uuid PRIMARY KEY,
+                host        text NOT NULL,
+                to_version  bigint NOT NULL,
+                actor       text NOT NULL,
+                requested_at timestamptz NOT NULL
+            );
             """,
             connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -66,7 +76,7 @@ public sealed class ControllerReadModel : IProjection
     public async Task ResetAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        await using var command = new NpgsqlCommand("TRUNCATE gitops.rm_commits, gitops.rm_history, gitops.rm_hosts", transaction.Connection, transaction);
+        await using var command = new NpgsqlCommand("TRUNCATE gitops.rm_commits, gitops.rm_history, gitops.rm_hosts, gitops.rm_rollbacks", transaction.Connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -127,10 +137,18 @@ public sealed class ControllerReadModel : IProjection
                 Add(
                     batch,
                     """
-                    INSERT INTO gitops.rm_hosts AS h (host, applied_version, last_result, updated_at) VALUES ($1, $2, 'applied', $3)
-                    ON CONFLICT (host) DO UPDATE SET applied_version = excluded.applied_version, last_result = 'applied', updated_at = excluded.updated_at
+                    INSERT INTO gitops.rm_hosts AS h (host, applied_version, last_result, pinned, pinned_by, updated_at)
+                    VALUES ($1, $2, 'applied', $4, CASE WHEN $4 THEN (SELECT actor FROM gitops.rm_rollbacks WHERE event_id = $5) END, $3)
+                    ON CONFLICT (host) DO UPDATE SET applied_version = excluded.applied_version, last_result = 'applied',
+                        pinned = excluded.pinned, pinned_by = excluded.pinned_by, updated_at = excluded.updated_at
                     """,
-                    applied.Host, applied.Version, at);
+                    applied.Host, applied.Version, at, applied.Pinned, new NpgsqlParameter { Value = (object?)applied.RollbackRequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+                break;
+            case RollbackRequested rollback:
+                Add(
+                    batch,
+                    "INSERT INTO gitops.rm_rollbacks (event_id, host, to_version, actor, requested_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
+                    recorded.EventId, rollback.Host, rollback.ToVersion, rollback.Actor, at);
                 break;
             case ApplyFailed failed:
                 Add(
@@ -158,7 +176,12 @@ public sealed class ControllerReadModel : IProjection
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
         {
-            command.Parameters.Add(value is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text } : new NpgsqlParameter { Value = value });
+            command.Parameters.Add(value switch
+            {
+                NpgsqlParameter typed => typed,
+                null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                _ => new NpgsqlParameter { Value = value },
+            });
         }
 
         batch.BatchCommands.Add(command);

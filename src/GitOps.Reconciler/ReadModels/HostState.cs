@@ -11,4 +11,7 @@ public static class HostState
 
     /// <summary>The agent failed to apply the latest rendered version.</summary>
     public const string Failed = "failed";
+
+    /// <summary>A rollback pinned the host to <see cref="HostStatus.AppliedVersion"/> (its last ConfigApplied has Pinned=true) until a new commit.</summary>
+    public const string Pinned = "pinned";
 }

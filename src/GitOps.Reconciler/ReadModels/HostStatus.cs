@@ -13,11 +13,14 @@ public sealed record HostStatus
     /// <summary>The version the agent last applied; null when it never reported.</summary>
     public long? AppliedVersion { get; init; }
 
-    /// <summary><see cref="HostState.Converged"/>, <see cref="HostState.Pending"/> or <see cref="HostState.Failed"/>.</summary>
+    /// <summary><see cref="HostState.Converged"/>, <see cref="HostState.Pending"/>, <see cref="HostState.Failed"/> or <see cref="HostState.Pinned"/>.</summary>
     public required string State { get; init; }
 
     /// <summary>The last apply failure or refused render; null when none.</summary>
     public string? LastError { get; init; }
 
     public DateTimeOffset? LastErrorAt { get; init; }
+
+    /// <summary>When <see cref="State"/> is <see cref="HostState.Pinned"/>: the actor of the rollback that pinned it.</summary>
+    public string? PinnedBy { get; init; }
 }

@@ -66,10 +66,11 @@ public sealed class ReadModelQueries(PostgresEventStore store)
         await using var command = new NpgsqlCommand(
             """
             SELECT host, desired_version, desired_commit, applied_version,
-                   CASE WHEN applied_version = desired_version THEN 'converged'
+                   CASE WHEN pinned AND last_result = 'applied' THEN 'pinned'
+                        WHEN applied_version = desired_version THEN 'converged'
                         WHEN last_result = 'failed' AND last_error_at >= coalesce(rendered_at, '-infinity') THEN 'failed'
                         ELSE 'pending' END,
-                   last_error, last_error_at
+                   last_error, last_error_at, pinned_by
             FROM gitops.rm_hosts ORDER BY host
             """,
             connection);
@@ -86,6 +87,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
                 State = reader.GetString(4),
                 LastError = reader.IsDBNull(5) ? null : reader.GetString(5),
                 LastErrorAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                PinnedBy = reader.IsDBNull(7) ? null : reader.GetString(7),
             });
         }
 

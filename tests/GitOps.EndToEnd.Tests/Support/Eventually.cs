@@ -1,0 +1,54 @@
+using GitOps.Testing.Http;
+
+namespace GitOps.EndToEnd.Tests.Support;
+
+/// <summary>Bounded polling: every wait in these tests ends by a deadline, with the last observation in the failure.</summary>
+internal static class Eventually
+{
+    /// <summary>Polls GET http://127.0.0.1:port/ until the body contains <paramref name="expected"/>; returns the body.</summary>
+    public static async Task<string> ServedAsync(int port, string expected, TimeSpan timeout, Func<string>? context = null)
+    {
+        var last = "";
+        return await UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    last = await LoopbackHttpClient.GetStringAsync(port);
+                }
+                catch (HttpRequestException ex)
+                {
+                    last = ex.Message;
+                }
+                catch (TaskCanceledException ex)
+                {
+                    last = ex.Message;
+                }
+
+                return last.Contains(expected, StringComparison.Ordinal) ? last : null;
+            },
+            timeout,
+            () => $"127.0.0.1:{port} did not serve \"{expected}\"; last answer: {last}\n{context?.Invoke()}");
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it returns non-null.</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> failure)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not within {timeout.TotalSeconds:0} s: {failure()}");
+            }
+
+            await Task.Delay(150);
+        }
+    }
+}

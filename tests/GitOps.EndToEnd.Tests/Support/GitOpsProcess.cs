@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using GitOps.Processes;
+
+namespace GitOps.EndToEnd.Tests.Support;
+
+/// <summary>
+/// The built <c>gitops</c> (gitops.dll beside the tests) run as a real child process: long-running commands
+/// (<c>up</c>, <c>controller</c>, <c>agent</c>) with their output captured, stopped by SIGINT like Ctrl-C or SIGKILL;
+/// short ones to completion through <see cref="ProcessRunner"/>. Disposing kills whatever still runs, with its children.
+/// </summary>
+internal sealed class GitOpsProcess : IAsyncDisposable
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "gitops.dll");
+    private static readonly string Dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly StringBuilder error = new();
+    private readonly Lock gate = new();
+
+    private GitOpsProcess(Process process, string description)
+    {
+        this.process = process;
+        Description = description;
+    }
+
+    public string Description { get; }
+
+    public int Id => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (gate)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public string Error
+    {
+        get
+        {
+            lock (gate)
+            {
+                return error.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>gitops arguments…</c> in the background. A long-running process of its own: ProcessRunner only runs programs to completion.</summary>
+    public static GitOpsProcess Start(params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(Dotnet)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        startInfo.ArgumentList.Add(Dll);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        // The tests name every store and engine explicitly; what the machine's environment says must not leak in.
+        startInfo.Environment.Remove("GITOPS_STORE");
+        startInfo.Environment.Remove("GITOPS_DATA_DIR");
+        var process = new Process { StartInfo = startInfo };
+        var started = new GitOpsProcess(process, "gitops " + string.Join(' ', arguments));
+        process.OutputDataReceived += (_, e) => started.Append(started.output, e.Data);
+        process.ErrorDataReceived += (_, e) => started.Append(started.error, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return started;
+    }
+
+    /// <summary>Runs <c>gitops arguments…</c> to completion (bounded to one minute).</summary>
+    public static Task<ProcessResult> RunAsync(params string[] arguments) =>
+        ProcessRunner.RunAsync(
+            Dotnet,
+            [Dll, .. arguments],
+            new ProcessOptions { Timeout = TimeSpan.FromMinutes(1), Environment = new Dictionary<string, string?> { ["GITOPS_STORE"] = null, ["GITOPS_DATA_DIR"] = null } });
+
+    /// <summary>Waits until the standard output has a line containing <paramref name="text"/>.</summary>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>, or the process ended; the message carries its output.</exception>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"'{Description}' did not print \"{text}\" within {timeout.TotalSeconds:0} s{(process.HasExited ? " (it exited)" : "")}.\n{Transcript()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Sends SIGINT (Ctrl-C) and waits for the exit; returns the exit code.</summary>
+    public async Task<int> InterruptAsync(TimeSpan timeout)
+    {
+        await ProcessRunner.RunCheckedAsync("kill", ["-INT", Id.ToString(CultureInfo.InvariantCulture)]);
+        using var bound = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(bound.Token);
+        return process.ExitCode;
+    }
+
+    /// <summary>SIGKILL, the process alone (as a crash would): its children (HAProxy, PostgreSQL) live on.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: false);
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>Its output and errors so far, for failure messages.</summary>
+    public string Transcript() => $"--- {Description}: stdout ---\n{Output}--- stderr ---\n{Error}";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private void Append(StringBuilder buffer, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            buffer.Append(line).Append('\n');
+        }
+    }
+}
