@@ -6,7 +6,7 @@
 #
 # With the example (the default) it also makes what the example needs on this machine: a
 # self-signed certificate at /etc/gitops/certs/example.pem, a Git history for the example files
-# (under the data directory, reused on the next run), and a few labelled demo containers when a
+# (under the data directory — /var/lib/gitops as root — reused on the next run), and a few labelled demo containers when a
 # Docker engine answers, so every example service has something behind it. Run as root: the
 # example listens on ports 80, 443 and 15432.
 set -euo pipefail
@@ -24,7 +24,9 @@ deploy/setup.sh
 say "building gitops"
 dotnet build src/GitOps.Cli -c Release -nologo -clp:NoSummary -v:quiet
 gitops=(dotnet "$project/src/GitOps.Cli/bin/Release/net10.0/gitops.dll")
-data_dir=${GITOPS_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/gitops}
+# As root the private PostgreSQL runs as user postgres, which cannot enter /root: use /var/lib/gitops.
+if [[ $(id -u) -eq 0 ]]; then default_data_dir=/var/lib/gitops; else default_data_dir=${XDG_DATA_HOME:-$HOME/.local/share}/gitops; fi
+data_dir=${GITOPS_DATA_DIR:-$default_data_dir}
 mkdir -p "$data_dir"
 
 docker_answers() { docker version >/dev/null 2>&1; }
@@ -102,8 +104,8 @@ else
   start_docker_if_needed || true
 fi
 
-say "starting: ${gitops[*]} up --repo $repo"
-"${gitops[@]}" up --repo "$repo" &
+say "starting: ${gitops[*]} up --repo $repo --data-dir $data_dir"
+"${gitops[@]}" up --repo "$repo" --data-dir "$data_dir" &
 up=$!
 trap 'kill -INT $up 2>/dev/null; wait $up' INT TERM
 
