@@ -86,7 +86,7 @@ demo_containers() {
     local labels=()
     for label in "$@"; do labels+=(--label "$label"); done
     docker run -d --name "$name" --label gitops-example=1 "${labels[@]}" "$image" \
-      sh -c "mkdir -p /www/v1 && echo $name >/www/index.html && echo ok >/www/healthz && echo ok >/www/v1/health && exec httpd -f -p $port -h /www" >/dev/null
+      sh -c "mkdir -p /www/v1 && echo $name >/www/index.html && echo $name >/www/v1/index.html && echo ok >/www/healthz && echo ok >/www/v1/health && exec httpd -f -p $port -h /www" >/dev/null
   }
   say "starting demo containers: 2 × app=web, 1 × app=api, 1 × Compose shop/frontend"
   run_demo gitops-example-web-1 80 app=web
@@ -117,7 +117,7 @@ if [[ "$repo" == "$data_dir/example-repo" ]]; then
   done
   echo
   say "the example services, answering through HAProxy:"
-  for target in "www.example.com /" "api.example.com /v1/" ; do
+  for target in "www.example.com /" "api.example.com /v1/"; do
     set -- $target
     printf '  curl -H "Host: %s" http://127.0.0.1%s  →  %s\n' "$1" "$2" \
       "$(curl -s --max-time 3 -o /dev/null -w '%{http_code}' -H "Host: $1" "http://127.0.0.1$2" || echo failed)"
