@@ -227,6 +227,25 @@ public sealed class PostgresEventStore : IAsyncDisposable
     public IAsyncEnumerable<RecordedEvent> SubscribeAsync(string name, GlobalPosition after, CancellationToken cancellationToken) =>
         new EventSubscription(this, name).ReadAsync(after, cancellationToken);
 
+    /// <summary>
+    /// The newest event committed so far, in the store-wide order (<see cref="GlobalPosition.Start"/> when
+    /// there is none). Readers may not see it yet: they stay below the oldest transaction still running.
+    /// </summary>
+    public Task<GlobalPosition> HeadAsync(CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(
+            "read head",
+            async ct =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand(
+                    "SELECT transaction_id, position FROM gitops.events ORDER BY transaction_id DESC, position DESC LIMIT 1", connection);
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                return await reader.ReadAsync(ct).ConfigureAwait(false)
+                    ? new GlobalPosition(reader.GetInt64(0), reader.GetInt64(1))
+                    : GlobalPosition.Start;
+            },
+            cancellationToken);
+
     /// <summary>Opens a pooled connection to the store's database, for projections' read models and tools.</summary>
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -23,15 +23,34 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
             },
             cancellationToken);
 
-    /// <summary>Applies every event committed so far; returns the checkpoint reached.</summary>
+    /// <summary>How long <see cref="CatchUpAsync"/> waits for events another transaction's snapshot still hides.</summary>
+    public TimeSpan CatchUpPatience { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Applies every event committed before the call; returns the checkpoint reached. Events committed
+    /// while some older transaction is still running stay hidden from readers until it ends (that is
+    /// what keeps late commits from being skipped), so this waits for them up to
+    /// <see cref="CatchUpPatience"/> and then returns what it could apply.
+    /// </summary>
     public async Task<GlobalPosition> CatchUpAsync(CancellationToken cancellationToken)
     {
         await EnsureSetUpAsync(cancellationToken).ConfigureAwait(false);
-        while (await store.Retry.ExecuteAsync("project", StepAsync, cancellationToken).ConfigureAwait(false) > 0)
+        var head = await store.HeadAsync(cancellationToken).ConfigureAwait(false);
+        var started = store.TimeProvider.GetTimestamp();
+        while (true)
         {
-        }
+            while (await store.Retry.ExecuteAsync("project", StepAsync, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
 
-        return await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+            var checkpoint = await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+            if (checkpoint >= head || store.TimeProvider.GetElapsedTime(started) > CatchUpPatience)
+            {
+                return checkpoint;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), store.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Empties the read model and its checkpoint in one transaction, then catches up from the first event.</summary>

@@ -68,6 +68,32 @@ public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixt
         Assert.Contains(new Row("resume", 3, 3), model);
     }
 
+    [Fact]
+    public async Task CatchUpAsync_EventHiddenByAnOlderOpenTransaction_WaitsUntilItIsVisible()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var projection = new StreamSummaryProjection("public.summary_hidden");
+        await using var older = await database.OpenConnectionAsync(cts.Token);
+        await using var transaction = await older.BeginTransactionAsync(cts.Token);
+        await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", older, transaction))
+        {
+            await takeId.ExecuteScalarAsync(cts.Token);
+        }
+
+        var appended = await store.AppendAsync("hidden", ExpectedVersion.NoStream, TestStore.Numbered("late"), cts.Token);
+        var catchUp = new ProjectionRunner(store, projection).CatchUpAsync(cts.Token);
+        await Task.Delay(300, cts.Token);
+        var doneWhileHidden = catchUp.IsCompleted;
+        await transaction.RollbackAsync(cts.Token);
+        await catchUp;
+        var model = await SnapshotAsync("public.summary_hidden", cts.Token);
+
+        Assert.False(doneWhileHidden, "the catch-up returned while the event was still hidden");
+        Assert.Equal(1, appended.Version);
+        Assert.Contains(new Row("hidden", 1, 1), model);
+    }
+
     private async Task<List<Row>> SnapshotAsync(string table, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
