@@ -132,87 +132,49 @@ public sealed class PostgresEventStore : IAsyncDisposable
     /// Reads a stream from version <paramref name="from"/> (default: the first event forwards, the last backwards),
     /// at most <paramref name="maxCount"/> events.
     /// </summary>
-    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
+    public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
         string stream,
         ReadDirection direction = ReadDirection.Forwards,
         long? from = null,
         long maxCount = long.MaxValue,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stream);
         var forwards = direction == ReadDirection.Forwards;
-        var next = from ?? (forwards ? 1 : long.MaxValue);
         var sql = forwards
             ? $"SELECT {EventRows.Columns} FROM gitops.events WHERE stream = $1 AND version >= $2 ORDER BY version LIMIT $3"
             : $"SELECT {EventRows.Columns} FROM gitops.events WHERE stream = $1 AND version <= $2 ORDER BY version DESC LIMIT $3";
-        var remaining = maxCount;
-        while (remaining > 0)
-        {
-            var limit = (int)Math.Min(remaining, Options.PageSize);
-            var from1 = next;
-            var page = await Retry.ExecuteAsync(
-                "read stream",
-                async ct =>
-                {
-                    await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                    await using var command = new NpgsqlCommand(sql, connection);
-                    command.Parameters.Add(new() { Value = stream });
-                    command.Parameters.Add(new() { Value = from1 });
-                    command.Parameters.Add(new() { Value = limit });
-                    return await EventRows.ReadAllAsync(command, Registry, ct).ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
-            foreach (var recorded in page)
+        return ReadPagesAsync(
+            "read stream",
+            from ?? (forwards ? 1 : long.MaxValue),
+            maxCount,
+            async (connection, version, limit, ct) =>
             {
-                yield return recorded;
-            }
-
-            if (page.Count < limit)
-            {
-                yield break;
-            }
-
-            remaining -= page.Count;
-            next = forwards ? page[^1].Version + 1 : page[^1].Version - 1;
-        }
+                await using var command = new NpgsqlCommand(sql, connection);
+                command.Parameters.Add(new() { Value = stream });
+                command.Parameters.Add(new() { Value = version });
+                command.Parameters.Add(new() { Value = limit });
+                return await EventRows.ReadAllAsync(command, Registry, ct).ConfigureAwait(false);
+            },
+            last => forwards ? last.Version + 1 : last.Version - 1,
+            cancellationToken);
     }
 
     /// <summary>
     /// Reads every event after <paramref name="after"/> in the store-wide order, as far as is final now:
     /// events of transactions older than the oldest one still running. Ends there; a subscription goes on.
     /// </summary>
-    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(
+    public IAsyncEnumerable<RecordedEvent> ReadAllAsync(
         GlobalPosition after,
         long maxCount = long.MaxValue,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var remaining = maxCount;
-        while (remaining > 0)
-        {
-            var limit = (int)Math.Min(remaining, Options.PageSize);
-            var from = after;
-            var page = await Retry.ExecuteAsync(
-                "read all",
-                async ct =>
-                {
-                    await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                    return await ReadPageAsync(connection, null, from, limit, ct).ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
-            foreach (var recorded in page)
-            {
-                yield return recorded;
-            }
-
-            if (page.Count < limit)
-            {
-                yield break;
-            }
-
-            remaining -= page.Count;
-            after = page[^1].Position;
-        }
-    }
+        CancellationToken cancellationToken = default) =>
+        ReadPagesAsync(
+            "read all",
+            after,
+            maxCount,
+            (connection, position, limit, ct) => ReadPageAsync(connection, null, position, limit, ct),
+            last => last.Position,
+            cancellationToken);
 
     /// <summary>
     /// Every event after <paramref name="after"/>, in the store-wide order: first those already there, then
@@ -251,6 +213,48 @@ public sealed class PostgresEventStore : IAsyncDisposable
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    /// <summary>
+    /// The paging loop of every reader: reads pages of at most <see cref="EventStoreOptions.PageSize"/> from
+    /// <paramref name="start"/>, each on a fresh pooled connection with transient retries, until a short page
+    /// or <paramref name="maxCount"/> events.
+    /// </summary>
+    private async IAsyncEnumerable<RecordedEvent> ReadPagesAsync<TCursor>(
+        string operation,
+        TCursor start,
+        long maxCount,
+        Func<NpgsqlConnection, TCursor, int, CancellationToken, Task<List<RecordedEvent>>> readPage,
+        Func<RecordedEvent, TCursor> nextAfter,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var cursor = start;
+        var remaining = maxCount;
+        while (remaining > 0)
+        {
+            var limit = (int)Math.Min(remaining, Options.PageSize);
+            var from = cursor;
+            var page = await Retry.ExecuteAsync(
+                operation,
+                async ct =>
+                {
+                    await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                    return await readPage(connection, from, limit, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var recorded in page)
+            {
+                yield return recorded;
+            }
+
+            if (page.Count < limit)
+            {
+                yield break;
+            }
+
+            remaining -= page.Count;
+            cursor = nextAfter(page[^1]);
+        }
+    }
 
     /// <summary>One page of <see cref="ReadAllAsync"/>, on the caller's connection (and transaction, for projections).</summary>
     internal async Task<List<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, GlobalPosition after, int limit, CancellationToken cancellationToken)
