@@ -199,6 +199,37 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
         Assert.Empty(await world.ReadStreamAsync(StreamNames.Rejected("lb1")));
     }
 
+    [Fact]
+    public async Task ConfigRefusedByHaproxyCheck_IsRecordedAsRejectedAndTheLastGoodVersionStays()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        var good = await DesiredRepo.CommitInitialAsync(world.Git);
+        await world.StartControllerAsync();
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1);
+        // Valid for gitops' validation, refused by the real `haproxy -c`: the certificate file exists
+        // (so the central check does not replace it with a placeholder) but holds no certificate.
+        var notAPem = Path.Combine(world.Git.ScratchDirectory("certs"), "broken.pem");
+        await File.WriteAllTextAsync(notAPem, "this is not a PEM bundle\n");
+        world.Git.WriteFile("services/secure.yaml", $$"""
+            apiVersion: gitops/v1
+            kind: Service
+            name: secure
+            listen: { port: 8443, mode: http, tls: { certificate: {{notAPem}}, redirectFrom: null } }
+            backend:
+              servers:
+                - { name: legacy, address: 192.0.2.10:8080 }
+            """);
+        var bad = await world.Git.CommitAsync("add secure with a broken certificate");
+
+        var rejected = (ConfigRejected)(await world.WaitForStreamAsync(StreamNames.Rejected("lb1"), 1))[0].Data;
+
+        Assert.Equal(bad, rejected.Commit);
+        Assert.Contains(rejected.Errors, e => e.Contains("broken.pem", StringComparison.Ordinal));
+        var rendered = await world.RenderedAsync("lb1");
+        Assert.Equal(good, Assert.Single(rendered).Commit);
+        Assert.DoesNotContain("broken.pem", rendered[0].Text, StringComparison.Ordinal);
+    }
+
     private static async Task<List<ConfigRendered>> WaitForCausesAsync(ControllerHarness world, string host, int causes)
     {
         var stopwatch = Stopwatch.StartNew();
