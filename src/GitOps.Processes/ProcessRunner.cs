@@ -65,8 +65,16 @@ public static class ProcessRunner
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         if (options.StandardInput is not null)
         {
-            await process.StandardInput.WriteAsync(options.StandardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
-            process.StandardInput.Close();
+            try
+            {
+                await process.StandardInput.WriteAsync(options.StandardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The program exited (or closed its input) before reading everything, e.g. haproxy -c
+                // stopping at a fatal error: its exit code and output say what happened.
+            }
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

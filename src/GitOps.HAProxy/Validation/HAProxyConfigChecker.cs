@@ -5,8 +5,8 @@ namespace GitOps.HAProxy.Validation;
 
 /// <summary>
 /// Checks a configuration with the real <c>haproxy -c -f</c>, the same check Debian's unit runs
-/// before every reload. <see cref="CheckAsync"/> writes the text to a private temporary directory as
-/// <c>haproxy.cfg</c>, and that name is what the messages show.
+/// before every reload. <see cref="CheckAsync"/> hands the text to haproxy on its standard input
+/// (<c>-f /dev/stdin</c>, which 2.6 reads like any file), and the messages name it <c>haproxy.cfg</c>.
 /// With <paramref name="placeholderForMissingCertificates"/> (the controller's central check), a
 /// <c>crt</c> file that exists only on the load-balancer hosts is replaced by a self-signed placeholder.
 /// </summary>
@@ -14,22 +14,17 @@ public sealed class HAProxyConfigChecker(string program = "haproxy", bool placeh
 {
     private const string FileName = "haproxy.cfg";
 
+    /// <summary>Where haproxy reads a configuration handed over on its standard input.</summary>
+    private const string StandardInputPath = "/dev/stdin";
+
     /// <exception cref="HAProxyNotFoundException">haproxy is not installed.</exception>
-    public async Task<HAProxyCheckResult> CheckAsync(string configText, CancellationToken cancellationToken)
+    public Task<HAProxyCheckResult> CheckAsync(string configText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configText);
-        var directory = Directory.CreateTempSubdirectory("gitops-check-");
-        try
-        {
-            var path = Path.Combine(directory.FullName, FileName);
-            var checkedText = placeholderForMissingCertificates ? CertificatePlaceholders.Substitute(configText) : configText;
-            await File.WriteAllTextAsync(path, checkedText, cancellationToken).ConfigureAwait(false);
-            return await CheckFileAsync(path, FileName, workingDirectory: null, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        var checkedText = placeholderForMissingCertificates ? CertificatePlaceholders.Substitute(configText) : configText;
+        // Through a pipe rather than a temporary file: the controller checks every rendering, and
+        // creating, writing and deleting a directory each time is work on the path to publishing.
+        return RunAsync(StandardInputPath, FileName, ProcessOptions.Default with { StandardInput = checkedText }, cancellationToken);
     }
 
     /// <summary>
@@ -38,16 +33,21 @@ public sealed class HAProxyConfigChecker(string program = "haproxy", bool placeh
     /// the messages name the file <paramref name="shownName"/>.
     /// </summary>
     /// <exception cref="HAProxyNotFoundException">haproxy is not installed.</exception>
-    public async Task<HAProxyCheckResult> CheckFileAsync(string path, string shownName, string? workingDirectory, CancellationToken cancellationToken)
+    public Task<HAProxyCheckResult> CheckFileAsync(string path, string shownName, string? workingDirectory, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(shownName);
+        return RunAsync(path, shownName, ProcessOptions.Default with { WorkingDirectory = workingDirectory }, cancellationToken);
+    }
+
+    /// <summary>Runs <c>haproxy -c -f <paramref name="path"/></c> and reads its verdict, naming the file <paramref name="shownName"/>.</summary>
+    private async Task<HAProxyCheckResult> RunAsync(string path, string shownName, ProcessOptions processOptions, CancellationToken cancellationToken)
+    {
         var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
         ProcessResult result;
         try
         {
-            result = await ProcessRunner.RunAsync(
-                executable, ["-c", "-f", path], ProcessOptions.Default with { WorkingDirectory = workingDirectory }, cancellationToken).ConfigureAwait(false);
+            result = await ProcessRunner.RunAsync(executable, ["-c", "-f", path], processOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (ProcessStartException ex)
         {

@@ -45,6 +45,27 @@ public sealed class HAProxyConfigCheckerTests
     }
 
     [Fact]
+    public async Task CheckAsync_TextLargerThanAPipeBuffer_ReadToTheEnd()
+    {
+        // The text reaches haproxy through a pipe (64 KiB on Linux): an error on the last line proves all of it was read.
+        var text = new System.Text.StringBuilder(Valid);
+        for (var i = 0; i < 2_000; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    server extra-{i} 127.0.0.1:{10_000 + i}\n");
+        }
+
+        text.Append("    server web-1 127.0.0.1:8082\n");
+        var lastLine = text.ToString().Count(c => c == '\n');
+        Assert.True(text.Length > 65_536);
+
+        var result = await new HAProxyConfigChecker().CheckAsync(text.ToString(), CancellationToken.None);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Alerts, a => a.Contains($"haproxy.cfg:{lastLine}", StringComparison.Ordinal) && a.Contains("web-1", StringComparison.Ordinal));
+        Assert.DoesNotContain("/dev/stdin", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CheckAsync_UnknownKeyword_Invalid()
     {
         var result = await new HAProxyConfigChecker().CheckAsync(Valid.Replace("mode http", "rspdel ^Server", StringComparison.Ordinal), CancellationToken.None);
