@@ -19,79 +19,17 @@ public static class ProcessRunner
         CancellationToken cancellationToken = default)
     {
         options ??= ProcessOptions.Default;
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = options.StandardInput is not null,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        if (options.WorkingDirectory is not null)
-        {
-            startInfo.WorkingDirectory = options.WorkingDirectory;
-        }
-
-        foreach (var (name, value) in options.Environment)
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-
-        var command = Describe(fileName, startInfo.ArgumentList);
-        using var process = new Process { StartInfo = startInfo };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new ProcessStartException(fileName, ex);
-        }
-
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (options.StandardInput is not null)
-        {
-            try
-            {
-                await process.StandardInput.WriteAsync(options.StandardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // The program exited (or closed its input) before reading everything, e.g. haproxy -c
-                // stopping at a fatal error: its exit code and output say what happened.
-            }
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill(process);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"'{command}' did not finish within {options.Timeout.TotalSeconds:0.#} s and was killed.");
-        }
-
-        return new ProcessResult(command, process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        await using var started = Start(fileName, arguments, options, redirectStandardInput: options.StandardInput is not null);
+        return await started.CompleteAsync(options.StandardInput, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> now, reading its standard input from a pipe that
+    /// <see cref="StartedProcess.CompleteAsync"/> fills later; <see cref="ProcessOptions.StandardInput"/> is not used.
+    /// </summary>
+    /// <exception cref="ProcessStartException">The program could not be started (missing, not executable).</exception>
+    public static StartedProcess StartWaitingForInput(string fileName, IEnumerable<string> arguments, ProcessOptions? options = null) =>
+        Start(fileName, arguments, options ?? ProcessOptions.Default, redirectStandardInput: true);
 
     /// <summary>Shorthand for <see cref="RunAsync"/> followed by <see cref="ProcessResult.EnsureSuccess"/>.</summary>
     public static async Task<ProcessResult> RunCheckedAsync(
@@ -125,16 +63,51 @@ public static class ProcessRunner
         return null;
     }
 
-    private static void Kill(Process process)
+    private static StartedProcess Start(string fileName, IEnumerable<string> arguments, ProcessOptions options, bool redirectStandardInput)
     {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = redirectStandardInput,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        if (options.WorkingDirectory is not null)
+        {
+            startInfo.WorkingDirectory = options.WorkingDirectory;
+        }
+
+        foreach (var (name, value) in options.Environment)
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        var process = new Process { StartInfo = startInfo };
         try
         {
-            process.Kill(entireProcessTree: true);
+            process.Start();
         }
-        catch (InvalidOperationException)
+        catch (System.ComponentModel.Win32Exception ex)
         {
-            // Already exited between the timeout and the kill.
+            process.Dispose();
+            throw new ProcessStartException(fileName, ex);
         }
+
+        return new StartedProcess(process, Describe(fileName, startInfo.ArgumentList), options.Timeout);
     }
 
     private static string Describe(string fileName, IEnumerable<string> arguments) =>

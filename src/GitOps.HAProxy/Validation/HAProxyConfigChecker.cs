@@ -18,13 +18,38 @@ public sealed class HAProxyConfigChecker(string program = "haproxy", bool placeh
     private const string StandardInputPath = "/dev/stdin";
 
     /// <exception cref="HAProxyNotFoundException">haproxy is not installed.</exception>
-    public Task<HAProxyCheckResult> CheckAsync(string configText, CancellationToken cancellationToken)
+    public async Task<HAProxyCheckResult> CheckAsync(string configText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configText);
+        await using var started = StartCheck();
+        return await CheckStartedAsync(started, configText, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a <c>haproxy -c</c> that waits for the text <see cref="CheckStartedAsync"/> gives it.</summary>
+    /// <exception cref="HAProxyNotFoundException">haproxy is not installed.</exception>
+    internal StartedProcess StartCheck()
+    {
+        var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
+        try
+        {
+            // Through a pipe rather than a temporary file: the controller checks every rendering, and
+            // creating, writing and deleting a directory each time is work on the path to publishing.
+            return ProcessRunner.StartWaitingForInput(executable, ["-c", "-f", StandardInputPath]);
+        }
+        catch (ProcessStartException ex)
+        {
+            throw new HAProxyNotFoundException(program, ex);
+        }
+    }
+
+    /// <summary>Hands <paramref name="configText"/> to a check started by <see cref="StartCheck"/> and reads its verdict.</summary>
+    internal async Task<HAProxyCheckResult> CheckStartedAsync(StartedProcess started, string configText, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        ArgumentNullException.ThrowIfNull(configText);
         var checkedText = placeholderForMissingCertificates ? CertificatePlaceholders.Substitute(configText) : configText;
-        // Through a pipe rather than a temporary file: the controller checks every rendering, and
-        // creating, writing and deleting a directory each time is work on the path to publishing.
-        return RunAsync(StandardInputPath, FileName, ProcessOptions.Default with { StandardInput = checkedText }, cancellationToken);
+        var result = await started.CompleteAsync(checkedText, cancellationToken).ConfigureAwait(false);
+        return Verdict(result, StandardInputPath, FileName);
     }
 
     /// <summary>
@@ -37,23 +62,11 @@ public sealed class HAProxyConfigChecker(string program = "haproxy", bool placeh
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(shownName);
-        return RunAsync(path, shownName, ProcessOptions.Default with { WorkingDirectory = workingDirectory }, cancellationToken);
+        return RunFileCheckAsync(path, shownName, workingDirectory, cancellationToken);
     }
 
-    /// <summary>Runs <c>haproxy -c -f <paramref name="path"/></c> and reads its verdict, naming the file <paramref name="shownName"/>.</summary>
-    private async Task<HAProxyCheckResult> RunAsync(string path, string shownName, ProcessOptions processOptions, CancellationToken cancellationToken)
+    private static HAProxyCheckResult Verdict(ProcessResult result, string path, string shownName)
     {
-        var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
-        ProcessResult result;
-        try
-        {
-            result = await ProcessRunner.RunAsync(executable, ["-c", "-f", path], processOptions, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProcessStartException ex)
-        {
-            throw new HAProxyNotFoundException(program, ex);
-        }
-
         var output = (result.StandardOutput + result.StandardError).Replace(path, shownName, StringComparison.Ordinal);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new HAProxyCheckResult(
@@ -62,5 +75,22 @@ public sealed class HAProxyConfigChecker(string program = "haproxy", bool placeh
             lines.Where(l => l.StartsWith("[ALERT]", StringComparison.Ordinal)).ToValueList(),
             lines.Where(l => l.StartsWith("[WARNING]", StringComparison.Ordinal)).ToValueList(),
             output);
+    }
+
+    private async Task<HAProxyCheckResult> RunFileCheckAsync(string path, string shownName, string? workingDirectory, CancellationToken cancellationToken)
+    {
+        var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
+        ProcessResult result;
+        try
+        {
+            result = await ProcessRunner.RunAsync(
+                executable, ["-c", "-f", path], ProcessOptions.Default with { WorkingDirectory = workingDirectory }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProcessStartException ex)
+        {
+            throw new HAProxyNotFoundException(program, ex);
+        }
+
+        return Verdict(result, path, shownName);
     }
 }

@@ -15,10 +15,11 @@ namespace GitOps.Reconciler.Controller;
 /// Renders the hosts with unrendered inputs: effective model, HAProxy text, <c>haproxy -c</c>, and a
 /// ConfigRendered only when the text changed. Appends expect the host's config stream at the version
 /// this controller knows, so two controllers can never both publish a version.
+/// Disposing ends the haproxy kept waiting for the next check.
 /// </summary>
-internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions options, ILogger logger)
+internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions options, ILogger logger) : IAsyncDisposable
 {
-    private readonly HAProxyConfigChecker checker = new(options.HAProxyProgram, placeholderForMissingCertificates: true);
+    private readonly PrestartedHAProxyConfigChecker checker = new(options.HAProxyProgram, placeholderForMissingCertificates: true);
 
     /// <summary>Renders every pending host of <paramref name="state"/>, in parallel up to the processor count; returns how many were published.</summary>
     /// <exception cref="GitOps.EventStore.Errors.WrongExpectedVersionException">Another controller published for a host meanwhile.</exception>
@@ -56,6 +57,8 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
             }).ConfigureAwait(false);
         return published;
     }
+
+    public ValueTask DisposeAsync() => checker.DisposeAsync();
 
     public static string Sha256Of(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

@@ -22,6 +22,18 @@ internal sealed class LeaderSession(PostgresEventStore store, GitRepository repo
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await LeadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await renderer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken cancellationToken)
+    {
         var state = await RecoverAsync(cancellationToken).ConfigureAwait(false);
         var watcher = new GitWatcher(store, repository, branch, options, logger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
