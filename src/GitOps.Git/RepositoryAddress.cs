@@ -1,6 +1,5 @@
+using GitOps.Core.Text;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace GitOps.Git;
@@ -67,7 +66,7 @@ internal sealed partial record RepositoryAddress(string Value, bool IsRemote, st
             readable = readable[^maxReadable..].TrimStart('-', '.');
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Value)))[..12];
+        var hash = ContentHash.Sha256Hex(Value)[..12];
         return string.Create(CultureInfo.InvariantCulture, $"{readable}-{hash}");
     }
 

@@ -1,3 +1,5 @@
+using GitOps.Core.Text;
+
 namespace GitOps.Cli.Store;
 
 /// <summary>Where <c>gitops up</c> and <c>gitops agent</c> keep their state when <c>--data-dir</c> is not given, and its layout.</summary>
@@ -45,7 +47,7 @@ internal static class DataDirectory
             return run;
         }
 
-        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dataDirectory)))[..12];
+        var digest = ContentHash.Sha256Hex(dataDirectory)[..12];
         return Path.Combine(Path.GetTempPath(), "gitops-run-" + digest);
     }
 

@@ -1,7 +1,6 @@
+using GitOps.Core.Text;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using GitOps.Core.Collections;
 using GitOps.HAProxy.Runtime;
 using GitOps.HAProxy.Validation;
@@ -565,7 +564,7 @@ public sealed partial class ConfigApplier
     }
 
     private ApplyResult Result(ApplyMethod method, long started, List<string> operations, string? error, string? version) =>
-        new(method, _time.GetElapsedTime(started), operations.ToValueList(), error, version, Sha256(_appliedText!));
+        new(method, _time.GetElapsedTime(started), operations.ToValueList(), error, version, ContentHash.Sha256Hex(_appliedText!));
 
     private string DescribeFileDrift(string? disk, string applied)
     {
@@ -589,8 +588,6 @@ public sealed partial class ConfigApplier
 
     private static bool SameAddress(string live, string configured) =>
         IPAddress.TryParse(live, out var a) && IPAddress.TryParse(configured, out var b) ? a.Equals(b) : live == configured;
-
-    internal static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Applied configuration {Version} by {Method} in {Milliseconds:0.#} ms ({Operations} operations)")]
     private static partial void LogApplied(ILogger logger, string version, ApplyMethod method, double milliseconds, int operations);

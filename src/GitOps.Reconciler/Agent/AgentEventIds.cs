@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using GitOps.Core.Text;
 
 namespace GitOps.Reconciler.Agent;
 
@@ -10,12 +9,5 @@ namespace GitOps.Reconciler.Agent;
 internal static class AgentEventIds
 {
     /// <summary>A version-8 (name-based, RFC 9562) GUID from the SHA-256 of <paramref name="parts"/>.</summary>
-    public static Guid From(params IEnumerable<string> parts)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts)));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
-    }
+    public static Guid From(params IEnumerable<string> parts) => ContentHash.NameBasedGuid(string.Join('\n', parts));
 }

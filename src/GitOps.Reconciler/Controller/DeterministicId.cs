@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using GitOps.Core.Text;
 
 namespace GitOps.Reconciler.Controller;
 
@@ -10,14 +9,7 @@ namespace GitOps.Reconciler.Controller;
 internal static class DeterministicId
 {
     /// <summary>A version-8 (custom) GUID from the SHA-256 of <paramref name="parts"/> joined by '/'.</summary>
-    public static Guid From(params ReadOnlySpan<string> parts)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('/', parts.ToArray())));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
-    }
+    public static Guid From(params ReadOnlySpan<string> parts) => ContentHash.NameBasedGuid(string.Join('/', parts.ToArray()));
 
     /// <summary>
     /// The id of the desired-state event for <paramref name="commit"/> observed after <paramref name="previousCommit"/>:

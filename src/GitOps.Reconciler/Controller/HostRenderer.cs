@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using GitOps.Core.Text;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Effective;
@@ -60,14 +59,12 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
 
     public ValueTask DisposeAsync() => checker.DisposeAsync();
 
-    public static string Sha256Of(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
     private async Task<bool> RenderHostAsync(DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, CancellationToken cancellationToken)
     {
         var causes = config.PendingCauses.ToValueList();
         var effective = EffectiveModelBuilder.Build(desired, host, containers);
         var text = HAProxyConfigRenderer.Render(effective, options.RenderOptionsFor(host));
-        var sha = Sha256Of(text);
+        var sha = ContentHash.Sha256Hex(text);
         if (sha == config.Sha256 || sha == config.RejectedSha256)
         {
             ControllerLog.RenderUnchanged(logger, host, config.Version, Show(causes));

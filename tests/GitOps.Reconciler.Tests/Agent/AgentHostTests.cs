@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using GitOps.Core.Text;
 using GitOps.Core.Events;
 using GitOps.Docker.Client;
 using GitOps.EventStore;
@@ -47,7 +46,7 @@ public sealed class AgentHostTests(PostgresFixture postgres) : IClassFixture<Pos
         var applied = await WaitForAppliedAsync(host, 1, cts.Token);
         Assert.Equal(ApplyMethod.Start, applied.Method);
         Assert.Equal("c1", applied.Commit);
-        Assert.Equal(Sha256(Config(run, port, ("a", backend))), applied.Sha256);
+        Assert.Equal(ContentHash.Sha256Hex(Config(run, port, ("a", backend))), applied.Sha256);
         Assert.False(applied.Pinned);
         Assert.Equal("a", await LoopbackHttpClient.GetStringAsync(port, cancellationToken: cts.Token));
         Assert.False(run.Agent!.DiscoveryRunning);
@@ -197,11 +196,10 @@ public sealed class AgentHostTests(PostgresFixture postgres) : IClassFixture<Pos
     private static string Config(AgentRun run, int port, params (string Name, LoopbackHttpServer Server)[] servers) =>
         HAProxyTestConfig.Minimal(run.Options.AdminSocketPath, port, servers.Select(s => (s.Name, s.Server.EndPoint)));
 
-    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private async Task RenderAsync(string host, long version, string text, string commit, CancellationToken cancellationToken)
     {
-        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = Sha256(text), Text = text, Commit = commit };
+        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = ContentHash.Sha256Hex(text), Text = text, Commit = commit };
         await Store.AppendAsync(StreamNames.Config(host), ExpectedVersion.Any, new NewEvent(rendered) { Commit = commit, Actor = "controller" }, cancellationToken);
     }
 
