@@ -27,20 +27,10 @@ public sealed class HAProxyConfigChecker(string program = "haproxy", bool placeh
 
     /// <summary>Starts a <c>haproxy -c</c> that waits for the text <see cref="CheckStartedAsync"/> gives it.</summary>
     /// <exception cref="HAProxyNotFoundException">haproxy is not installed.</exception>
-    internal StartedProcess StartCheck()
-    {
-        var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
-        try
-        {
-            // Through a pipe rather than a temporary file: the controller checks every rendering, and
-            // creating, writing and deleting a directory each time is work on the path to publishing.
-            return ProcessRunner.StartWaitingForInput(executable, ["-c", "-f", StandardInputPath]);
-        }
-        catch (ProcessStartException ex)
-        {
-            throw new HAProxyNotFoundException(program, ex);
-        }
-    }
+    internal StartedProcess StartCheck() =>
+        // Through a pipe rather than a temporary file: the controller checks every rendering, and
+        // creating, writing and deleting a directory each time is work on the path to publishing.
+        Start(StandardInputPath, ProcessOptions.Default);
 
     /// <summary>Hands <paramref name="configText"/> to a check started by <see cref="StartCheck"/> and reads its verdict.</summary>
     internal async Task<HAProxyCheckResult> CheckStartedAsync(StartedProcess started, string configText, CancellationToken cancellationToken)
@@ -79,18 +69,23 @@ public sealed class HAProxyConfigChecker(string program = "haproxy", bool placeh
 
     private async Task<HAProxyCheckResult> RunFileCheckAsync(string path, string shownName, string? workingDirectory, CancellationToken cancellationToken)
     {
+        await using var started = Start(path, ProcessOptions.Default with { WorkingDirectory = workingDirectory });
+        var result = await started.CompleteAsync(standardInput: null, cancellationToken).ConfigureAwait(false);
+        return Verdict(result, path, shownName);
+    }
+
+    /// <summary>Starts <c>haproxy -c -f <paramref name="configPath"/></c>; its standard input is given (or closed) by <see cref="StartedProcess.CompleteAsync"/>.</summary>
+    /// <exception cref="HAProxyNotFoundException">haproxy is not installed.</exception>
+    private StartedProcess Start(string configPath, ProcessOptions options)
+    {
         var executable = ProcessRunner.FindOnPath(program) ?? throw new HAProxyNotFoundException(program);
-        ProcessResult result;
         try
         {
-            result = await ProcessRunner.RunAsync(
-                executable, ["-c", "-f", path], ProcessOptions.Default with { WorkingDirectory = workingDirectory }, cancellationToken).ConfigureAwait(false);
+            return ProcessRunner.StartWaitingForInput(executable, ["-c", "-f", configPath], options);
         }
         catch (ProcessStartException ex)
         {
             throw new HAProxyNotFoundException(program, ex);
         }
-
-        return Verdict(result, path, shownName);
     }
 }

@@ -5,26 +5,10 @@ namespace GitOps.HAProxy.Tests.Validation;
 
 public sealed class HAProxyConfigCheckerTests
 {
-    private const string Valid = """
-        defaults
-            mode http
-            timeout connect 5s
-            timeout client 30s
-            timeout server 30s
-
-        frontend fe_80
-            bind 127.0.0.1:8080
-            default_backend web
-
-        backend web
-            server web-1 127.0.0.1:8081
-
-        """;
-
     [Fact]
     public async Task CheckAsync_ValidConfig_Valid()
     {
-        var result = await new HAProxyConfigChecker().CheckAsync(Valid, CancellationToken.None);
+        var result = await new HAProxyConfigChecker().CheckAsync(CheckerConfigs.Valid, CancellationToken.None);
 
         Assert.True(result.IsValid, result.Output);
         Assert.Equal(0, result.ExitCode);
@@ -34,7 +18,7 @@ public sealed class HAProxyConfigCheckerTests
     [Fact]
     public async Task CheckAsync_DuplicateServerName_InvalidWithAlertNamingTheLine()
     {
-        var text = Valid + "    server web-1 127.0.0.1:8082\n";
+        var text = CheckerConfigs.DuplicateServer;
 
         var result = await new HAProxyConfigChecker().CheckAsync(text, CancellationToken.None);
 
@@ -48,7 +32,7 @@ public sealed class HAProxyConfigCheckerTests
     public async Task CheckAsync_TextLargerThanAPipeBuffer_ReadToTheEnd()
     {
         // The text reaches haproxy through a pipe (64 KiB on Linux): an error on the last line proves all of it was read.
-        var text = new System.Text.StringBuilder(Valid);
+        var text = new System.Text.StringBuilder(CheckerConfigs.Valid);
         for (var i = 0; i < 2_000; i++)
         {
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    server extra-{i} 127.0.0.1:{10_000 + i}\n");
@@ -68,7 +52,7 @@ public sealed class HAProxyConfigCheckerTests
     [Fact]
     public async Task CheckAsync_UnknownKeyword_Invalid()
     {
-        var result = await new HAProxyConfigChecker().CheckAsync(Valid.Replace("mode http", "rspdel ^Server", StringComparison.Ordinal), CancellationToken.None);
+        var result = await new HAProxyConfigChecker().CheckAsync(CheckerConfigs.Valid.Replace("mode http", "rspdel ^Server", StringComparison.Ordinal), CancellationToken.None);
 
         Assert.False(result.IsValid);
         Assert.NotEmpty(result.Alerts);
@@ -80,7 +64,7 @@ public sealed class HAProxyConfigCheckerTests
     {
         var checker = new HAProxyConfigChecker("haproxy-not-installed-here");
 
-        var exception = await Assert.ThrowsAsync<HAProxyNotFoundException>(() => checker.CheckAsync(Valid, CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<HAProxyNotFoundException>(() => checker.CheckAsync(CheckerConfigs.Valid, CancellationToken.None));
 
         Assert.Contains("deploy/setup.sh", exception.Message, StringComparison.Ordinal);
         Assert.Contains("haproxy-not-installed-here", exception.Message, StringComparison.Ordinal);

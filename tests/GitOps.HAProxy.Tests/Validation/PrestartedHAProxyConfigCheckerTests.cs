@@ -5,30 +5,14 @@ namespace GitOps.HAProxy.Tests.Validation;
 
 public sealed class PrestartedHAProxyConfigCheckerTests
 {
-    private const string Valid = """
-        defaults
-            mode http
-            timeout connect 5s
-            timeout client 30s
-            timeout server 30s
-
-        frontend fe_80
-            bind 127.0.0.1:8080
-            default_backend web
-
-        backend web
-            server web-1 127.0.0.1:8081
-
-        """;
-
     [Fact]
     public async Task CheckAsync_TextsInTurn_EachJudgedOnItsOwn()
     {
         await using var checker = new PrestartedHAProxyConfigChecker();
 
-        var first = await checker.CheckAsync(Valid, CancellationToken.None);
-        var second = await checker.CheckAsync(Valid + "    server web-1 127.0.0.1:8082\n", CancellationToken.None);
-        var third = await checker.CheckAsync(Valid, CancellationToken.None);
+        var first = await checker.CheckAsync(CheckerConfigs.Valid, CancellationToken.None);
+        var second = await checker.CheckAsync(CheckerConfigs.DuplicateServer, CancellationToken.None);
+        var third = await checker.CheckAsync(CheckerConfigs.Valid, CancellationToken.None);
 
         Assert.True(first.IsValid, first.Output);
         Assert.False(second.IsValid);
@@ -40,7 +24,7 @@ public sealed class PrestartedHAProxyConfigCheckerTests
     public async Task CheckAsync_Concurrently_EachJudgedOnItsOwn()
     {
         await using var checker = new PrestartedHAProxyConfigChecker();
-        var texts = Enumerable.Range(0, 6).Select(i => i % 2 == 0 ? Valid : Valid + "    server web-1 127.0.0.1:8082\n").ToList();
+        var texts = Enumerable.Range(0, 6).Select(i => i % 2 == 0 ? CheckerConfigs.Valid : CheckerConfigs.DuplicateServer).ToList();
 
         var results = await Task.WhenAll(texts.Select(t => checker.CheckAsync(t, CancellationToken.None)));
 
@@ -52,7 +36,7 @@ public sealed class PrestartedHAProxyConfigCheckerTests
     {
         await using var checker = new PrestartedHAProxyConfigChecker("haproxy-not-installed-here");
 
-        var exception = await Assert.ThrowsAsync<HAProxyNotFoundException>(() => checker.CheckAsync(Valid, CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<HAProxyNotFoundException>(() => checker.CheckAsync(CheckerConfigs.Valid, CancellationToken.None));
 
         Assert.Contains("haproxy-not-installed-here", exception.Message, StringComparison.Ordinal);
     }
