@@ -1,28 +1,30 @@
+using GitOps.Core.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.EventStore;
 
-/// <summary>The event store's log events, with stable ids in the 3000 range.</summary>
+/// <summary>The event store's log events, with stable ids in its range of <see cref="LogEventIds"/>.</summary>
+[LogEventArea(LogEventIds.EventStore)]
 internal static partial class EventStoreLog
 {
-    [LoggerMessage(3001, LogLevel.Information, "Applied event store schema migration {Version}: {Description}")]
+    [LoggerMessage(LogEventIds.EventStore + 1, LogLevel.Information, "Applied event store schema migration {Version}: {Description}")]
     public static partial void MigrationApplied(ILogger logger, int version, string description);
 
-    [LoggerMessage(3002, LogLevel.Warning, "Event store {Operation} failed transiently (attempt {Attempt} of {Attempts}); retrying in {DelayMs} ms")]
+    [LoggerMessage(LogEventIds.EventStore + 2, LogLevel.Warning, "Event store {Operation} failed transiently (attempt {Attempt} of {Attempts}); retrying in {DelayMs} ms")]
     public static partial void TransientFailure(ILogger logger, Exception exception, string operation, int attempt, int attempts, long delayMs);
 
-    [LoggerMessage(3003, LogLevel.Warning, "Subscription {Name} lost the database; resuming after {Position} in {DelayMs} ms")]
+    [LoggerMessage(LogEventIds.EventStore + 3, LogLevel.Warning, "Subscription {Name} lost the database; resuming after {Position} in {DelayMs} ms")]
     public static partial void SubscriptionInterrupted(ILogger logger, Exception exception, string name, GlobalPosition position, long delayMs);
 
-    [LoggerMessage(3004, LogLevel.Debug, "Event store notification listener stopped; polling until it reconnects in {DelayMs} ms")]
+    [LoggerMessage(LogEventIds.EventStore + 4, LogLevel.Debug, "Event store notification listener stopped; polling until it reconnects in {DelayMs} ms")]
     public static partial void ListenerInterrupted(ILogger logger, Exception exception, long delayMs);
 
-    [LoggerMessage(3005, LogLevel.Error, "Projection {Name} failed to apply its next events; retrying in {DelayMs} ms")]
+    [LoggerMessage(LogEventIds.EventStore + 5, LogLevel.Error, "Projection {Name} failed to apply its next events; retrying in {DelayMs} ms")]
     public static partial void ProjectionFailed(ILogger logger, Exception exception, string name, long delayMs);
 
-    [LoggerMessage(3006, LogLevel.Information, "Projection {Name} reset for a rebuild from the first event")]
+    [LoggerMessage(LogEventIds.EventStore + 6, LogLevel.Information, "Projection {Name} reset for a rebuild from the first event")]
     public static partial void ProjectionReset(ILogger logger, string name);
 
-    [LoggerMessage(3007, LogLevel.Information, "Local PostgreSQL {Action} in {DataDirectory} on port {Port}")]
+    [LoggerMessage(LogEventIds.EventStore + 7, LogLevel.Information, "Local PostgreSQL {Action} in {DataDirectory} on port {Port}")]
     public static partial void LocalPostgres(ILogger logger, string action, string dataDirectory, int port);
 }

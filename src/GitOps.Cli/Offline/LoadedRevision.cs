@@ -1,3 +1,4 @@
+using GitOps.Cli.Logging;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Desired.Loading;
@@ -21,9 +22,7 @@ internal sealed record LoadedRevision(string Label, RepositorySnapshot Snapshot,
     {
         var snapshot = await repository.ReadAsync(revision, cancellationToken).ConfigureAwait(false);
         var load = DesiredStateLoader.Load(snapshot.Files);
-        logger.LogInformation(
-            "Loaded {Revision} of {Repository}: {Files} files, {Errors} errors, {Warnings} warnings",
-            revision ?? "(default)", repository.Location, snapshot.Files.Count, load.Errors.Count(), load.Warnings.Count());
+        CliLog.RevisionLoaded(logger, revision ?? "(default)", repository.Location, snapshot.Files.Count, load.Errors.Count(), load.Warnings.Count());
         return new LoadedRevision(revision ?? (snapshot.Commit is null ? "working tree" : "HEAD"), snapshot, load);
     }
 

@@ -1,7 +1,8 @@
-using GitOps.Core.Text;
 using System.Globalization;
 using System.Net;
 using GitOps.Core.Collections;
+using GitOps.Core.Logging;
+using GitOps.Core.Text;
 using GitOps.HAProxy.Runtime;
 using GitOps.HAProxy.Validation;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ namespace GitOps.HAProxy.Apply;
 /// (<c>&lt;config&gt;.applied</c>), so a restarted agent knows what runs and converges from the file
 /// on disk and the running HAProxy. Calls are serialised; it is safe to call from several tasks.
 /// </summary>
+[LogEventArea(LogEventIds.ConfigApplier)]
 public sealed partial class ConfigApplier
 {
     private const string VersionHeader = "# gitops-applied-version: ";
@@ -589,15 +591,15 @@ public sealed partial class ConfigApplier
     private static bool SameAddress(string live, string configured) =>
         IPAddress.TryParse(live, out var a) && IPAddress.TryParse(configured, out var b) ? a.Equals(b) : live == configured;
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Applied configuration {Version} by {Method} in {Milliseconds:0.#} ms ({Operations} operations)")]
+    [LoggerMessage(EventId = LogEventIds.ConfigApplier + 1, Level = LogLevel.Information, Message = "Applied configuration {Version} by {Method} in {Milliseconds:0.#} ms ({Operations} operations)")]
     private static partial void LogApplied(ILogger logger, string version, ApplyMethod method, double milliseconds, int operations);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Runtime API apply of {Version} failed; reloading instead")]
+    [LoggerMessage(EventId = LogEventIds.ConfigApplier + 2, Level = LogLevel.Warning, Message = "Runtime API apply of {Version} failed; reloading instead")]
     private static partial void LogRuntimeFailed(ILogger logger, string version, Exception exception);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Applying configuration {Version} failed; {KeptVersion} keeps serving: {Error}")]
+    [LoggerMessage(EventId = LogEventIds.ConfigApplier + 3, Level = LogLevel.Error, Message = "Applying configuration {Version} failed; {KeptVersion} keeps serving: {Error}")]
     private static partial void LogApplyFailed(ILogger logger, string version, string keptVersion, string error);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Drift from the applied configuration: {Drift}")]
+    [LoggerMessage(EventId = LogEventIds.ConfigApplier + 4, Level = LogLevel.Warning, Message = "Drift from the applied configuration: {Drift}")]
     private static partial void LogDrift(ILogger logger, string drift);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using GitOps.Core.Logging;
 using GitOps.Processes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,6 +15,7 @@ namespace GitOps.HAProxy.Runtime;
 /// answers) is adopted instead of starting a second one. Disposing stops the supervision only:
 /// HAProxy keeps serving, so an agent restart never drops traffic; <see cref="StopAsync"/> stops HAProxy.
 /// </summary>
+[LogEventArea(LogEventIds.HAProxySupervisor)]
 public sealed partial class HAProxySupervisor : IAsyncDisposable
 {
     private const int MaxLogChars = 256 * 1024;
@@ -561,24 +563,24 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
 
     private static string Tail(string text) => text.Length > 4000 ? "…" + text[^4000..] : text;
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "HAProxy master {Pid} started on {ConfigPath}")]
+    [LoggerMessage(EventId = LogEventIds.HAProxySupervisor + 1, Level = LogLevel.Information, Message = "HAProxy master {Pid} started on {ConfigPath}")]
     private static partial void LogStarted(ILogger logger, int pid, string configPath);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Adopted the running HAProxy master {Pid} ({Reloads} reloads so far)")]
+    [LoggerMessage(EventId = LogEventIds.HAProxySupervisor + 2, Level = LogLevel.Information, Message = "Adopted the running HAProxy master {Pid} ({Reloads} reloads so far)")]
     private static partial void LogAdopted(ILogger logger, int pid, int reloads);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "HAProxy master {Pid} died after {Seconds:0.#} s; restarting in {Delay:0.#} s. Its output: {Output}")]
+    [LoggerMessage(EventId = LogEventIds.HAProxySupervisor + 3, Level = LogLevel.Warning, Message = "HAProxy master {Pid} died after {Seconds:0.#} s; restarting in {Delay:0.#} s. Its output: {Output}")]
     private static partial void LogDied(ILogger logger, int pid, double seconds, double delay, string output);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Restarting HAProxy failed; trying again after the next backoff")]
+    [LoggerMessage(EventId = LogEventIds.HAProxySupervisor + 4, Level = LogLevel.Error, Message = "Restarting HAProxy failed; trying again after the next backoff")]
     private static partial void LogRestartFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "HAProxy master {Pid} stopped ({How})")]
+    [LoggerMessage(EventId = LogEventIds.HAProxySupervisor + 5, Level = LogLevel.Information, Message = "HAProxy master {Pid} stopped ({How})")]
     private static partial void LogStopped(ILogger logger, int pid, string how);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "HAProxy master {Pid} named by the pid file does not answer its CLI; killing it before starting anew")]
+    [LoggerMessage(EventId = LogEventIds.HAProxySupervisor + 6, Level = LogLevel.Warning, Message = "HAProxy master {Pid} named by the pid file does not answer its CLI; killing it before starting anew")]
     private static partial void LogWedged(ILogger logger, int pid);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "The HAProxy watch failed one round; it goes on")]
+    [LoggerMessage(EventId = LogEventIds.HAProxySupervisor + 7, Level = LogLevel.Error, Message = "The HAProxy watch failed one round; it goes on")]
     private static partial void LogMonitorError(ILogger logger, Exception exception);
 }

@@ -1,49 +1,51 @@
+using GitOps.Core.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.Reconciler.Agent;
 
-/// <summary>The agent's log events (ids 6100–6199).</summary>
+/// <summary>The agent's log events, with stable ids in its range of <see cref="LogEventIds"/>.</summary>
+[LogEventArea(LogEventIds.Agent)]
 internal static partial class AgentLog
 {
-    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Agent for host {Host} starting: config {ConfigPath}, HAProxy runtime directory {RuntimeDirectory}")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 1, Level = LogLevel.Information, Message = "Agent for host {Host} starting: config {ConfigPath}, HAProxy runtime directory {RuntimeDirectory}")]
     public static partial void Starting(ILogger logger, string host, string configPath, string runtimeDirectory);
 
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Agent for host {Host}: nothing rendered for this host yet; waiting for the first configuration")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 2, Level = LogLevel.Information, Message = "Agent for host {Host}: nothing rendered for this host yet; waiting for the first configuration")]
     public static partial void WaitingForFirstConfig(ILogger logger, string host);
 
-    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Agent for host {Host}: HAProxy {How} (master pid {Pid})")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 3, Level = LogLevel.Information, Message = "Agent for host {Host}: HAProxy {How} (master pid {Pid})")]
     public static partial void HAProxyStarted(ILogger logger, string host, string how, int pid);
 
-    [LoggerMessage(EventId = 6104, Level = LogLevel.Information, Message = "Agent for host {Host}: version {Version} live by {Method} in {Milliseconds:0.#} ms{Pin}")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 4, Level = LogLevel.Information, Message = "Agent for host {Host}: version {Version} live by {Method} in {Milliseconds:0.#} ms{Pin}")]
     public static partial void Applied(ILogger logger, string host, long version, string method, double milliseconds, string pin);
 
-    [LoggerMessage(EventId = 6105, Level = LogLevel.Error, Message = "Agent for host {Host}: version {Version} could not be applied; {Kept} keeps serving: {Error}")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 5, Level = LogLevel.Error, Message = "Agent for host {Host}: version {Version} could not be applied; {Kept} keeps serving: {Error}")]
     public static partial void ApplyFailed(ILogger logger, string host, long version, string kept, string error);
 
-    [LoggerMessage(EventId = 6106, Level = LogLevel.Warning, Message = "Agent for host {Host}: drift corrected: {What}")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 6, Level = LogLevel.Warning, Message = "Agent for host {Host}: drift corrected: {What}")]
     public static partial void DriftCorrected(ILogger logger, string host, string what);
 
-    [LoggerMessage(EventId = 6107, Level = LogLevel.Error, Message = "Agent for host {Host}: step failed; retrying in {RetryMs} ms")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 7, Level = LogLevel.Error, Message = "Agent for host {Host}: step failed; retrying in {RetryMs} ms")]
     public static partial void StepFailed(ILogger logger, string host, double retryMs, Exception exception);
 
-    [LoggerMessage(EventId = 6108, Level = LogLevel.Warning, Message = "Agent for host {Host}: the subscription to the event store failed; resubscribing in {RetryMs} ms")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 8, Level = LogLevel.Warning, Message = "Agent for host {Host}: the subscription to the event store failed; resubscribing in {RetryMs} ms")]
     public static partial void SubscriptionFailed(ILogger logger, string host, double retryMs, Exception exception);
 
-    [LoggerMessage(EventId = 6109, Level = LogLevel.Warning, Message = "Agent for host {Host}: no Docker engine answers at {Endpoint} ({Reason}); running WITHOUT container discovery for this host. Start dockerd or fix the endpoint, then restart the agent")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 9, Level = LogLevel.Warning, Message = "Agent for host {Host}: no Docker engine answers at {Endpoint} ({Reason}); running WITHOUT container discovery for this host. Start dockerd or fix the endpoint, then restart the agent")]
     public static partial void DockerUnavailable(ILogger logger, string host, string endpoint, string reason);
 
-    [LoggerMessage(EventId = 6110, Level = LogLevel.Information, Message = "Agent for host {Host}: no Docker endpoint given; container discovery is off for this host")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 10, Level = LogLevel.Information, Message = "Agent for host {Host}: no Docker endpoint given; container discovery is off for this host")]
     public static partial void DiscoveryOff(ILogger logger, string host);
 
-    [LoggerMessage(EventId = 6111, Level = LogLevel.Information, Message = "Agent for host {Host}: watching the Docker engine at {Endpoint} (API {ApiVersion})")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 11, Level = LogLevel.Information, Message = "Agent for host {Host}: watching the Docker engine at {Endpoint} (API {ApiVersion})")]
     public static partial void DiscoveryStarted(ILogger logger, string host, string endpoint, string apiVersion);
 
-    [LoggerMessage(EventId = 6112, Level = LogLevel.Warning, Message = "Agent for host {Host}: rollback {RequestId} by {Actor} asks for version {Version}, which was never rendered for this host; ignored")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 12, Level = LogLevel.Warning, Message = "Agent for host {Host}: rollback {RequestId} by {Actor} asks for version {Version}, which was never rendered for this host; ignored")]
     public static partial void UnknownRollback(ILogger logger, string host, Guid requestId, string actor, long version);
 
-    [LoggerMessage(EventId = 6113, Level = LogLevel.Information, Message = "Agent for host {Host} stopped; HAProxy {What}")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 13, Level = LogLevel.Information, Message = "Agent for host {Host} stopped; HAProxy {What}")]
     public static partial void Stopped(ILogger logger, string host, string what);
 
-    [LoggerMessage(EventId = 6114, Level = LogLevel.Error, Message = "Agent for host {Host}: container discovery stopped with an error; the agent goes on without it")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 14, Level = LogLevel.Error, Message = "Agent for host {Host}: container discovery stopped with an error; the agent goes on without it")]
     public static partial void DiscoveryFailed(ILogger logger, string host, Exception exception);
 }

@@ -1,46 +1,48 @@
+using GitOps.Core.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.Reconciler.Controller;
 
-/// <summary>The controller's log events, one per decision, with stable ids in the 5000 range.</summary>
+/// <summary>The controller's log events, one per decision, with stable ids in its range of <see cref="LogEventIds"/>.</summary>
+[LogEventArea(LogEventIds.Controller)]
 internal static partial class ControllerLog
 {
-    [LoggerMessage(5001, LogLevel.Information, "Commit {Commit} observed on {Branch}: {Services} services ({Subject})")]
+    [LoggerMessage(LogEventIds.Controller + 1, LogLevel.Information, "Commit {Commit} observed on {Branch}: {Services} services ({Subject})")]
     public static partial void CommitObserved(ILogger logger, string commit, string branch, int services, string subject);
 
-    [LoggerMessage(5002, LogLevel.Warning, "Commit {Commit} on {Branch} rejected with {ErrorCount} errors; the last good desired state stays in force. First: {FirstError}")]
+    [LoggerMessage(LogEventIds.Controller + 2, LogLevel.Warning, "Commit {Commit} on {Branch} rejected with {ErrorCount} errors; the last good desired state stays in force. First: {FirstError}")]
     public static partial void CommitRejected(ILogger logger, string commit, string branch, int errorCount, string firstError);
 
-    [LoggerMessage(5003, LogLevel.Information, "Host {Host} rendered as version {Version} (sha256 {Sha256}) from commit {Commit}; causes {Causes}")]
+    [LoggerMessage(LogEventIds.Controller + 3, LogLevel.Information, "Host {Host} rendered as version {Version} (sha256 {Sha256}) from commit {Commit}; causes {Causes}")]
     public static partial void HostRendered(ILogger logger, string host, long version, string sha256, string commit, string causes);
 
-    [LoggerMessage(5004, LogLevel.Debug, "Host {Host} render skipped: unchanged from version {Version}; causes {Causes}")]
+    [LoggerMessage(LogEventIds.Controller + 4, LogLevel.Debug, "Host {Host} render skipped: unchanged from version {Version}; causes {Causes}")]
     public static partial void RenderUnchanged(ILogger logger, string host, long version, string causes);
 
-    [LoggerMessage(5005, LogLevel.Error, "Host {Host} render from commit {Commit} failed haproxy -c and was not published; version {Version} stays in force. {FirstError}")]
+    [LoggerMessage(LogEventIds.Controller + 5, LogLevel.Error, "Host {Host} render from commit {Commit} failed haproxy -c and was not published; version {Version} stays in force. {FirstError}")]
     public static partial void RenderRejected(ILogger logger, string host, string commit, long version, string firstError);
 
-    [LoggerMessage(5006, LogLevel.Information, "Leadership gained ({LockName}); recovered {Hosts} hosts at input position {Position}")]
+    [LoggerMessage(LogEventIds.Controller + 6, LogLevel.Information, "Leadership gained ({LockName}); recovered {Hosts} hosts at input position {Position}")]
     public static partial void LeadershipGained(ILogger logger, string lockName, int hosts, string position);
 
-    [LoggerMessage(5007, LogLevel.Warning, "Leadership lost ({LockName}): {Reason}")]
+    [LoggerMessage(LogEventIds.Controller + 7, LogLevel.Warning, "Leadership lost ({LockName}): {Reason}")]
     public static partial void LeadershipLost(ILogger logger, string lockName, string reason);
 
-    [LoggerMessage(5008, LogLevel.Information, "Waiting for leadership ({LockName}): another controller leads")]
+    [LoggerMessage(LogEventIds.Controller + 8, LogLevel.Information, "Waiting for leadership ({LockName}): another controller leads")]
     public static partial void Following(ILogger logger, string lockName);
 
-    [LoggerMessage(5009, LogLevel.Information, "Watching branch {Branch} of {Repository} ({Mode})")]
+    [LoggerMessage(LogEventIds.Controller + 9, LogLevel.Information, "Watching branch {Branch} of {Repository} ({Mode})")]
     public static partial void Watching(ILogger logger, string branch, string repository, string mode);
 
-    [LoggerMessage(5010, LogLevel.Error, "Controller {Activity} failed; retrying in {DelayMs} ms")]
+    [LoggerMessage(LogEventIds.Controller + 10, LogLevel.Error, "Controller {Activity} failed; retrying in {DelayMs} ms")]
     public static partial void LoopFailed(ILogger logger, Exception exception, string activity, long delayMs);
 
-    [LoggerMessage(5011, LogLevel.Warning, "Host {Host}: {Diagnostic}")]
+    [LoggerMessage(LogEventIds.Controller + 11, LogLevel.Warning, "Host {Host}: {Diagnostic}")]
     public static partial void EffectiveDiagnostic(ILogger logger, string host, string diagnostic);
 
-    [LoggerMessage(5012, LogLevel.Warning, "Another controller appended to {Stream} first; re-reading the store")]
+    [LoggerMessage(LogEventIds.Controller + 12, LogLevel.Warning, "Another controller appended to {Stream} first; re-reading the store")]
     public static partial void LostRace(ILogger logger, string stream);
 
-    [LoggerMessage(5013, LogLevel.Debug, "Commit {Commit} already recorded; nothing appended")]
+    [LoggerMessage(LogEventIds.Controller + 13, LogLevel.Debug, "Commit {Commit} already recorded; nothing appended")]
     public static partial void CommitAlreadyRecorded(ILogger logger, string commit);
 }
