@@ -20,6 +20,9 @@ public sealed record GitRepositoryOptions
     /// <summary>Limit for git commands that talk to a remote (clone, ls-remote, fetch).</summary>
     public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The clock for waiting on a mirror another process is updating.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Largest desired-state file accepted, in bytes; a larger one is an error, not a truncation.</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 

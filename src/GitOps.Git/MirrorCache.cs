@@ -17,7 +17,7 @@ internal sealed class MirrorCache(GitCli git, ILogger logger)
     {
         var directory = DirectoryFor(remote);
         Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
-        using var mirrorLock = await MirrorLock.AcquireAsync(directory + ".lock", git.Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+        using var mirrorLock = await MirrorLock.AcquireAsync(directory + ".lock", git.Options.NetworkTimeout, git.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(directory))
         {
             await CloneAsync(remote, directory, cancellationToken).ConfigureAwait(false);

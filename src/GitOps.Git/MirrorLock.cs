@@ -15,10 +15,10 @@ internal sealed class MirrorLock : IDisposable
         _file = file;
     }
 
-    /// <exception cref="GitCommandException">Another process held the lock for longer than <paramref name="timeout"/>.</exception>
-    public static async Task<MirrorLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <exception cref="GitCommandException">Another process held the lock for longer than <paramref name="timeout"/> of <paramref name="timeProvider"/>'s time.</exception>
+    public static async Task<MirrorLock> AcquireAsync(string path, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var started = timeProvider.GetTimestamp();
         while (true)
         {
             try
@@ -26,9 +26,9 @@ internal sealed class MirrorLock : IDisposable
                 // FileShare.None takes an exclusive advisory lock on Unix; it is released with the handle.
                 return new MirrorLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (timeProvider.GetElapsedTime(started) < timeout)
             {
-                await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(RetryDelay, timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException ex)
             {

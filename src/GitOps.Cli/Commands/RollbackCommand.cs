@@ -74,7 +74,7 @@ internal static class RollbackCommand
                 return CliApp.ExitOk;
             }
 
-            var outcome = await WaitForOutcomeAsync(eventStore, appliedStream, appliedBefore, request.EventId, timeout, ct).ConfigureAwait(false);
+            var outcome = await WaitForOutcomeAsync(eventStore, appliedStream, appliedBefore, request.EventId, timeout, TimeProvider.System, ct).ConfigureAwait(false);
             switch (outcome)
             {
                 case ConfigApplied applied:
@@ -131,9 +131,9 @@ internal static class RollbackCommand
     }
 
     /// <summary>The agent's report on the request: its ConfigApplied, an ApplyFailed of it, or null when none came within <paramref name="timeout"/>.</summary>
-    private static async Task<IEvent?> WaitForOutcomeAsync(PostgresEventStore store, string stream, long after, Guid requestId, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<IEvent?> WaitForOutcomeAsync(PostgresEventStore store, string stream, long after, Guid requestId, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var started = timeProvider.GetTimestamp();
         var next = after + 1;
         while (true)
         {
@@ -151,13 +151,13 @@ internal static class RollbackCommand
                 }
             }
 
-            var left = deadline - DateTimeOffset.UtcNow;
+            var left = timeout - timeProvider.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
                 return null;
             }
 
-            await Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(left < PollInterval ? left : PollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -53,8 +53,8 @@ internal static class CertificatePlaceholders
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=gitops-placeholder.invalid", key, HashAlgorithmName.SHA256);
-        var now = DateTimeOffset.UtcNow;
-        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
+        // Fixed dates, not the clock's: haproxy -c only loads the bundle, so any validity that covers today will do.
+        using var certificate = request.CreateSelfSigned(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2999, 12, 31, 0, 0, 0, TimeSpan.Zero));
         var pem = new StringBuilder()
             .AppendLine(certificate.ExportCertificatePem())
             .AppendLine(key.ExportPkcs8PrivateKeyPem())

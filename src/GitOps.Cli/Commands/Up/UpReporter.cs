@@ -10,7 +10,7 @@ namespace GitOps.Cli.Commands.Up;
 /// one line per applied change (with the service lines that changed), per failed apply, corrected drift and rejected
 /// commit. Reads the host's streams every <see cref="PollInterval"/>, so it shows what the store says, not what it hopes.
 /// </summary>
-internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, string host, string? bindAddress, TextWriter output)
+internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, string host, string? bindAddress, TextWriter output, TimeProvider timeProvider)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -44,7 +44,7 @@ internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, stri
                     await ShowServicesAsync($"Serving host '{host}'", adopted, cancellationToken).ConfigureAwait(false);
                 }
 
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(PollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -55,7 +55,7 @@ internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, stri
 #pragma warning restore CA1031
             {
                 await WriteAsync($"(could not read the event store: {ex.Message})").ConfigureAwait(false);
-                await Task.Delay(PollInterval * 4, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(PollInterval * 4, timeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -130,7 +130,7 @@ internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, stri
         await output.FlushAsync().ConfigureAwait(false);
     }
 
-    private static string Now() => DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+    private string Now() => timeProvider.GetLocalNow().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string Short(string commit) => commit.Length > 12 ? commit[..12] : commit;
 

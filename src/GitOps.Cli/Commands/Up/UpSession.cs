@@ -107,7 +107,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         var agent = new AgentHost(store, agentOptions, context.LoggerFactory);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var agentRun = Task.Run(() => agent.RunAsync(stopping.Token), CancellationToken.None);
-        var reporter = Task.Run(() => new UpReporter(store, agent, choice.Host, settings.BindAddress, context.Output).RunAsync(stopping.Token), CancellationToken.None);
+        var reporter = Task.Run(() => new UpReporter(store, agent, choice.Host, settings.BindAddress, context.Output, TimeProvider.System).RunAsync(stopping.Token), CancellationToken.None);
         await SayAsync("Ctrl-C stops everything.").ConfigureAwait(false);
         try
         {
