@@ -45,6 +45,7 @@ public sealed class AgentHost
     private bool lastRecordedRead;
     private Guid? reportedUnknownRollback;
     private long failedSteps;
+    private long completedSteps;
     private int discoveryRunning;
 
     public AgentHost(PostgresEventStore store, AgentOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
@@ -72,6 +73,12 @@ public sealed class AgentHost
     /// <summary>Steps (converge, drift check, subscription, discovery start) that failed and were retried.</summary>
     public long FailedSteps => Interlocked.Read(ref failedSteps);
 
+    /// <summary>
+    /// Passes of the main loop that succeeded. Each reads the streams afresh, so once this has grown by two since an event
+    /// was stored, the agent has decided on it (tests wait on this instead of sleeping).
+    /// </summary>
+    public long CompletedSteps => Interlocked.Read(ref completedSteps);
+
     /// <summary>True while the Docker discovery watcher runs.</summary>
     public bool DiscoveryRunning => Volatile.Read(ref discoveryRunning) != 0;
 
@@ -98,6 +105,11 @@ public sealed class AgentHost
             while (true)
             {
                 var succeeded = await StepAsync(checkDrift, cancellationToken).ConfigureAwait(false);
+                if (succeeded)
+                {
+                    Interlocked.Increment(ref completedSteps);
+                }
+
                 if (checkDrift)
                 {
                     nextDriftCheck = time.GetUtcNow() + Options.DriftCheckInterval;

@@ -7,6 +7,7 @@ using GitOps.Testing.HAProxy;
 using GitOps.Testing.Http;
 using GitOps.Testing.Network;
 using GitOps.Testing.Postgres;
+using GitOps.Testing.Time;
 using Xunit;
 
 namespace GitOps.Reconciler.Tests.Agent;
@@ -143,8 +144,9 @@ public sealed class AgentHostTests(PostgresFixture postgres) : IClassFixture<Pos
         await run.StopAsync();
         var before = await StoreEvents.ReadAsync(Store, StreamNames.Applied(host), cts.Token);
         run.Start();
-        await WaitUntilAsync(() => run.Agent!.AppliedVersion == 3, cts.Token);
-        await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
+        // Its first pass adopts HAProxy and decides what to record.
+        await Poll.UntilAsync(() => run.Agent!.CompletedSteps >= 1, "the third agent's first pass", cancellationToken: cts.Token);
+        Assert.Equal(3, run.Agent!.AppliedVersion);
         var after = await StoreEvents.ReadAsync(Store, StreamNames.Applied(host), cts.Token);
         Assert.Equal(before.Select(e => e.EventId), after.Select(e => e.EventId));
         var versions = after.Select(e => e.Data).OfType<ConfigApplied>().Select(e => e.Version).ToList();
@@ -178,7 +180,7 @@ public sealed class AgentHostTests(PostgresFixture postgres) : IClassFixture<Pos
 
         // A re-rendering of the commit that was rolled back away from does not undo the rollback.
         await RenderAsync(host, 3, Config(run, port, ("b", b), ("c", c)), "bad", cts.Token);
-        await Task.Delay(TimeSpan.FromSeconds(3), cts.Token);
+        await WaitForPassAfterAsync(run, cts.Token);
         Assert.Equal(1, run.Agent!.AppliedVersion);
         Assert.DoesNotContain((await StoreEvents.ReadAsync(Store, StreamNames.Applied(host), cts.Token)).Select(e => e.Data), e => e is ConfigApplied { Version: 3 });
 
@@ -218,17 +220,13 @@ public sealed class AgentHostTests(PostgresFixture postgres) : IClassFixture<Pos
         return [.. bodies];
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a whole pass of the agent that began after what the test stored last: the pass in progress now may
+    /// have read the streams before that, the one after it cannot have.
+    /// </summary>
+    private static Task WaitForPassAfterAsync(AgentRun run, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not hold in time.");
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
+        var seen = run.Agent!.CompletedSteps;
+        return Poll.UntilAsync(() => run.Agent.CompletedSteps >= seen + 2, "a whole pass of the agent", cancellationToken: cancellationToken);
     }
 }

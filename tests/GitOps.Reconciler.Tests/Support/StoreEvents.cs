@@ -1,9 +1,10 @@
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Testing.Time;
 
 namespace GitOps.Reconciler.Tests.Support;
 
-/// <summary>Reading a stream until something shows up, bounded in time.</summary>
+/// <summary>Reading a stream, and waiting until something shows up on it.</summary>
 internal static class StoreEvents
 {
     public static async Task<List<RecordedEvent>> ReadAsync(PostgresEventStore store, string stream, CancellationToken cancellationToken)
@@ -18,24 +19,18 @@ internal static class StoreEvents
     }
 
     /// <summary>The first event of <paramref name="stream"/> (from position <paramref name="from"/> on) matching <paramref name="match"/>.</summary>
-    public static async Task<T> WaitForAsync<T>(PostgresEventStore store, string stream, Func<T, bool> match, TimeSpan timeout, CancellationToken cancellationToken, int from = 0)
-        where T : IEvent
+    public static Task<T> WaitForAsync<T>(PostgresEventStore store, string stream, Func<T, bool> match, TimeSpan timeout, CancellationToken cancellationToken, int from = 0)
+        where T : class, IEvent
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var events = await ReadAsync(store, stream, cancellationToken);
-            if (events.Skip(from).Select(e => e.Data).OfType<T>().FirstOrDefault(match) is { } found)
+        var stored = new List<RecordedEvent>();
+        return Poll.UntilAsync(
+            async ct =>
             {
-                return found;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No matching {typeof(T).Name} on {stream} within {timeout.TotalSeconds:0} s. Stored:\n{string.Join('\n', events.Select(e => e.Data))}");
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
+                stored = await ReadAsync(store, stream, ct);
+                return stored.Skip(from).Select(e => e.Data).OfType<T>().FirstOrDefault(match);
+            },
+            () => $"no matching {typeof(T).Name} on {stream}. Stored:\n{string.Join('\n', stored.Select(e => e.Data))}",
+            timeout,
+            cancellationToken);
     }
 }
