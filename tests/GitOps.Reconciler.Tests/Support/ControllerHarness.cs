@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
@@ -6,6 +5,7 @@ using GitOps.EventStore;
 using GitOps.Reconciler.Controller;
 using GitOps.Testing.Git;
 using GitOps.Testing.Postgres;
+using GitOps.Testing.Time;
 using Npgsql;
 
 namespace GitOps.Reconciler.Tests.Support;
@@ -25,7 +25,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
         Git = git;
     }
 
-    public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(20);
+    public static TimeSpan Timeout => Poll.DefaultBound;
 
     public string ConnectionString { get; }
 
@@ -65,11 +65,11 @@ internal sealed class ControllerHarness : IAsyncDisposable
         CoalesceWindow = coalesce ?? TimeSpan.FromMilliseconds(50),
     };
 
-    /// <summary>Starts a controller on its own store connection (as a separate process would have).</summary>
-    public async Task<ControllerService> StartControllerAsync(ControllerOptions? options = null)
+    /// <summary>Starts a controller on its own store connection (as a separate process would have), on <paramref name="clock"/> (the real one by default).</summary>
+    public async Task<ControllerService> StartControllerAsync(ControllerOptions? options = null, TimeProvider? clock = null)
     {
         var store = await PostgresEventStore.OpenAsync(StoreOptions(ConnectionString));
-        var controller = new ControllerService(store, options ?? Options());
+        var controller = new ControllerService(store, options ?? Options(), timeProvider: clock);
         await controller.StartAsync(CancellationToken.None);
         controllers.Add((controller, store));
         return controller;
@@ -90,38 +90,54 @@ internal sealed class ControllerHarness : IAsyncDisposable
         (await ReadStreamAsync(StreamNames.Config(host))).Select(e => (ConfigRendered)e.Data).ToList();
 
     /// <summary>Waits until <paramref name="stream"/> holds at least <paramref name="count"/> events; returns them.</summary>
-    public async Task<List<RecordedEvent>> WaitForStreamAsync(string stream, int count)
+    public Task<List<RecordedEvent>> WaitForStreamAsync(string stream, int count)
     {
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            var events = await ReadStreamAsync(stream);
-            if (events.Count >= count)
+        var seen = 0;
+        return Poll.UntilAsync(
+            async _ =>
             {
-                return events;
-            }
-
-            if (stopwatch.Elapsed > Timeout)
-            {
-                throw new TimeoutException($"Stream '{stream}' has {events.Count} events after {Timeout.TotalSeconds} s; expected {count}.");
-            }
-
-            await Task.Delay(50);
-        }
+                var events = await ReadStreamAsync(stream);
+                seen = events.Count;
+                return events.Count >= count ? events : null;
+            },
+            () => $"stream '{stream}' has {seen} events; expected {count}");
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (stopwatch.Elapsed > Timeout)
-            {
-                throw new TimeoutException($"Timed out after {Timeout.TotalSeconds} s waiting for {what}.");
-            }
+    public static Task WaitUntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what);
 
-            await Task.Delay(20);
-        }
+    /// <summary>
+    /// Waits until the leader has handled <paramref name="recorded"/> and every input before it: its checkpoint, saved
+    /// after each round of rendering, has reached it. What the round would have appended is in the store by then.
+    /// </summary>
+    public Task WaitUntilHandledAsync(RecordedEvent recorded)
+    {
+        var checkpoint = new ControllerCheckpoint(Store, Options().LockName);
+        return Poll.UntilAsync(async ct => await checkpoint.ReadAsync(ct) >= recorded.Position, $"the controller to handle {recorded.Stream} v{recorded.Version}");
+    }
+
+    /// <summary>
+    /// For a controller on <paramref name="clock"/>: closes each coalescing window it opens (by moving the clock past
+    /// <paramref name="window"/>) until it has handled everything in the store, its own renders included.
+    /// </summary>
+    public Task SettleAsync(SteppedClock clock, TimeSpan window)
+    {
+        var checkpoint = new ControllerCheckpoint(Store, Options().LockName);
+        return Poll.UntilAsync(
+            async ct =>
+            {
+                if (await checkpoint.ReadAsync(ct) >= await Store.HeadAsync(ct))
+                {
+                    return true;
+                }
+
+                if (clock.WaitingFor(window) > 0)
+                {
+                    clock.Advance(window);
+                }
+
+                return false;
+            },
+            "the controller to handle everything stored");
     }
 
     /// <summary>Appends what Docker discovery would: a web container started on <paramref name="host"/>.</summary>
