@@ -10,8 +10,14 @@ namespace GitOps.HAProxy.Tests.Apply;
 /// <summary>A real HAProxy run by the product's supervisor and applier in a temporary directory, and the config texts the tests apply.</summary>
 internal sealed class ApplierHost : IAsyncDisposable
 {
-    public ApplierHost(TimeSpan? drainTimeout = null, bool restartOnExit = false)
+    private readonly TimeProvider? applierClock;
+
+    /// <param name="drainTimeout">How long the applier lets a removed server drain; 20 s by default.</param>
+    /// <param name="restartOnExit">Whether the supervisor restarts a master that died.</param>
+    /// <param name="applierClock">The applier's clock (its drain waits); the real one by default.</param>
+    public ApplierHost(TimeSpan? drainTimeout = null, bool restartOnExit = false, TimeProvider? applierClock = null)
     {
+        this.applierClock = applierClock;
         Directory = System.IO.Directory.CreateTempSubdirectory("gitops-apply-").FullName;
         FrontendPort = LoopbackPorts.GetFree();
         SupervisorOptions = new HAProxySupervisorOptions
@@ -31,7 +37,7 @@ internal sealed class ApplierHost : IAsyncDisposable
             DrainPollInterval = TimeSpan.FromMilliseconds(50),
         };
         Supervisor = new HAProxySupervisor(SupervisorOptions);
-        Applier = new ConfigApplier(Supervisor, ApplierOptions);
+        Applier = new ConfigApplier(Supervisor, ApplierOptions, applierClock);
     }
 
     public string Directory { get; }
@@ -76,7 +82,7 @@ internal sealed class ApplierHost : IAsyncDisposable
     {
         await Supervisor.DisposeAsync();
         Supervisor = new HAProxySupervisor(SupervisorOptions);
-        Applier = new ConfigApplier(Supervisor, ApplierOptions);
+        Applier = new ConfigApplier(Supervisor, ApplierOptions, applierClock);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -6,6 +5,7 @@ using GitOps.HAProxy.Apply;
 using GitOps.HAProxy.Tests.Runtime;
 using GitOps.Testing.Http;
 using GitOps.Testing.Network;
+using GitOps.Testing.Time;
 using Xunit;
 
 namespace GitOps.HAProxy.Tests.Apply;
@@ -15,6 +15,7 @@ public sealed class ConfigApplierTests : IAsyncLifetime
     private readonly LoopbackHttpServer _one = new("one");
     private readonly LoopbackHttpServer _two = new("two");
     private ApplierHost _host = new();
+    private int _requests;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -81,16 +82,19 @@ public sealed class ConfigApplierTests : IAsyncLifetime
         await StartAsync(_host.Config([("s1", _one.EndPoint, 100)]));
         using var stop = new CancellationTokenSource();
         var traffic = RequestLoopAsync(stop.Token);
+        await Poll.UntilAsync(() => Volatile.Read(ref _requests) > 0 || traffic.IsCompleted, "traffic before the reload");
 
         var result = await _host.Applier.ApplyAsync(
             _host.Config([("s1", _one.EndPoint, 100)], frontendExtra: "    http-response set-header X-Version 2\n"), CancellationToken.None);
-        await Task.Delay(200);
+        // Requests go on after the reload, to the new worker.
+        var atReload = Volatile.Read(ref _requests);
+        await Poll.UntilAsync(() => Volatile.Read(ref _requests) >= atReload + 20 || traffic.IsCompleted, "20 requests after the reload");
         await stop.CancelAsync();
         var (succeeded, failures) = await traffic;
 
         AssertSucceeded(result, ApplyMethod.Reload);
         Assert.Equal(1, await _host.ReloadsAsync());
-        Assert.True(succeeded > 0, "no request completed during the reload");
+        Assert.True(succeeded > atReload, "no request completed after the reload");
         Assert.Empty(failures);
     }
 
@@ -143,22 +147,34 @@ public sealed class ConfigApplierTests : IAsyncLifetime
     [Fact]
     public async Task ApplyAsync_RemovedServerHoldsAConnection_DeletedOnlyAfterItCloses()
     {
+        // The applier's drain waits are on a clock the test steps, so it looks at the held server a counted number of times.
+        await _host.DisposeAsync();
+        var clock = new SteppedClock();
+        _host = new ApplierHost(applierClock: clock);
+        var poll = _host.ApplierOptions.DrainPollInterval;
         await StartAsync(_host.Config([("s1", _one.EndPoint, 100)], mode: "tcp"));
         using var held = await OpenKeptConnectionAsync();
-        var stopwatch = Stopwatch.StartNew();
 
         var apply = _host.Applier.ApplyAsync(_host.Config([("s2", _two.EndPoint, 100)], mode: "tcp"), CancellationToken.None);
-        await Task.Delay(1000);
+        for (var looks = 1; looks <= 5; looks++)
+        {
+            // It looked, saw the session, and waits to look again.
+            await clock.WaitUntilCreatedAsync(poll, looks);
+            Assert.False(apply.IsCompleted, $"the server was deleted after {looks} looks while a connection still used it");
+            clock.Advance(poll);
+        }
+
+        await clock.WaitUntilCreatedAsync(poll, 6);
         var whileHeld = ServersState.Parse(await _host.RuntimeCommandAsync("show servers state b")).Select(s => s["srv_name"]).ToList();
         Assert.False(apply.IsCompleted, "the server was deleted while a connection still used it");
         held.Dispose();
+        await clock.AdvanceUntilDoneAsync(apply, poll, maxSteps: (int)(_host.ApplierOptions.DrainTimeout / poll));
         var result = await apply;
 
         AssertSucceeded(result, ApplyMethod.Runtime);
         Assert.Equal(["s1", "s2"], whileHeld.Order());
         Assert.Contains(result.Operations, o => o.StartsWith("b/s1 drained after", StringComparison.Ordinal));
         Assert.DoesNotContain("shutdown sessions server b/s1", result.Operations);
-        Assert.True(stopwatch.Elapsed < _host.ApplierOptions.DrainTimeout, $"took {stopwatch.Elapsed}");
         Assert.Equal(["s2"], ServersState.Parse(await _host.RuntimeCommandAsync("show servers state b")).Select(s => s["srv_name"]));
         Assert.Equal(0, await _host.ReloadsAsync());
     }
@@ -297,13 +313,16 @@ public sealed class ConfigApplierTests : IAsyncLifetime
         return socket;
     }
 
-    /// <summary>Fresh-connection GETs until cancelled (at most 2,000 and 20 s): how many succeeded, and every failure.</summary>
+    /// <summary>
+    /// Fresh-connection GETs until cancelled (at most 2,000 and 20 s, the bounds of any traffic loop), counted in
+    /// <see cref="_requests"/> as they end: how many succeeded, and every failure.
+    /// </summary>
     private async Task<(int Succeeded, List<string> Failures)> RequestLoopAsync(CancellationToken stop)
     {
         var succeeded = 0;
         var failures = new List<string>();
-        var deadline = Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested && succeeded + failures.Count < 2000 && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        var started = TimeProvider.System.GetTimestamp();
+        while (!stop.IsCancellationRequested && succeeded + failures.Count < 2000 && TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(20))
         {
             try
             {
@@ -315,6 +334,8 @@ public sealed class ConfigApplierTests : IAsyncLifetime
             {
                 failures.Add(ex.Message);
             }
+
+            Interlocked.Increment(ref _requests);
         }
 
         return (succeeded, failures);

@@ -3,6 +3,7 @@ using System.Globalization;
 using GitOps.Testing.HAProxy;
 using GitOps.Testing.Http;
 using GitOps.Testing.Network;
+using GitOps.Testing.Time;
 using Xunit;
 
 namespace GitOps.HAProxy.Tests.Fixtures;
@@ -167,13 +168,7 @@ public sealed class HAProxyFixtureTests : IAsyncLifetime
     private async Task WaitForLogAsync(string text)
     {
         // The master's output reaches the fixture through a pipe, a moment after the CLI shows the outcome.
-        var stopwatch = Stopwatch.StartNew();
-        while (!_haproxy.Log.Contains(text, StringComparison.Ordinal) && stopwatch.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.Contains(text, _haproxy.Log, StringComparison.Ordinal);
+        await Poll.UntilAsync(() => _haproxy.Log.Contains(text, StringComparison.Ordinal), $"\"{text}\" in the HAProxy log");
     }
 
     private static bool IsRunning(int pid)

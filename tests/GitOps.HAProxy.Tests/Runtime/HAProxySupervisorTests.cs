@@ -1,6 +1,7 @@
 using GitOps.HAProxy.Runtime;
 using GitOps.HAProxy.Tests.Apply;
 using GitOps.Testing.Http;
+using GitOps.Testing.Time;
 using Xunit;
 
 namespace GitOps.HAProxy.Tests.Runtime;
@@ -25,11 +26,7 @@ public sealed class HAProxySupervisorTests : IAsyncLifetime
         var killed = _host.Supervisor.MasterPid;
 
         Assert.True(PosixSignals.Send(killed, PosixSignals.SigKill));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while ((_host.Supervisor.Restarts == 0 || !_host.Supervisor.IsRunning) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(() => _host.Supervisor.Restarts > 0 && _host.Supervisor.IsRunning, "the supervisor to restart the killed master");
 
         Assert.Equal(1, _host.Supervisor.Restarts);
         Assert.NotEqual(killed, _host.Supervisor.MasterPid);
