@@ -2,6 +2,7 @@ using System.Globalization;
 using GitOps.EventStore.Projections;
 using GitOps.EventStore.Tests.Support;
 using GitOps.Testing.Postgres;
+using GitOps.Testing.Time;
 using Npgsql;
 using Xunit;
 
@@ -10,6 +11,9 @@ namespace GitOps.EventStore.Tests.Projections;
 public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixture<PostgresFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>How often <see cref="ProjectionRunner.CatchUpAsync"/> looks again for events still hidden.</summary>
+    private static readonly TimeSpan CatchUpPoll = TimeSpan.FromMilliseconds(20);
 
     [Fact]
     public async Task RebuildAsync_AfterLiveRunWithFailingBatch_EqualsLiveReadModel()
@@ -72,7 +76,9 @@ public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixt
     public async Task CatchUpAsync_EventHiddenByAnOlderOpenTransaction_WaitsUntilItIsVisible()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        // The store's clock is one the test steps: the catch-up looks for the hidden event a counted number of times.
+        var clock = new SteppedClock();
+        await using var store = await TestStore.OpenAsync(database, cts.Token, clock);
         var projection = new StreamSummaryProjection("public.summary_hidden");
         await using var older = await database.OpenConnectionAsync(cts.Token);
         await using var transaction = await older.BeginTransactionAsync(cts.Token);
@@ -83,10 +89,18 @@ public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixt
 
         var appended = await store.AppendAsync("hidden", ExpectedVersion.NoStream, TestStore.Numbered("late"), cts.Token);
         var catchUp = new ProjectionRunner(store, projection).CatchUpAsync(cts.Token);
-        await Task.Delay(300, cts.Token);
+        for (var looks = 1; looks <= 5; looks++)
+        {
+            // It looked, did not find the event, and waits to look again.
+            await clock.WaitUntilCreatedAsync(CatchUpPoll, looks, cts.Token);
+            Assert.False(catchUp.IsCompleted, $"the catch-up returned after {looks} looks while the event was still hidden");
+            clock.Advance(CatchUpPoll);
+        }
+
+        await clock.WaitUntilCreatedAsync(CatchUpPoll, 6, cts.Token);
         var doneWhileHidden = catchUp.IsCompleted;
         await transaction.RollbackAsync(cts.Token);
-        await catchUp;
+        await clock.AdvanceUntilDoneAsync(catchUp, CatchUpPoll, maxSteps: 100, cts.Token);
         var model = await SnapshotAsync("public.summary_hidden", cts.Token);
 
         Assert.False(doneWhileHidden, "the catch-up returned while the event was still hidden");

@@ -51,23 +51,21 @@ public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture datab
             await store.AppendAsync("fast", ExpectedVersion.Any, TestStore.Numbered("fast" + i.ToString(CultureInfo.InvariantCulture)), cts.Token);
         }
 
-        // Several poll intervals and notifications pass: nothing at or after the open transaction may be delivered yet,
-        // or a checkpoint would move past the slow event.
-        await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token);
-        lock (delivered)
-        {
-            Assert.Empty(delivered);
-        }
+        // Nothing at or after the open transaction may be read yet, or a checkpoint would move past the slow event: a
+        // read now, the page read the subscription makes too, stops before it. (Had the subscription delivered a fast
+        // event meanwhile, the order checked below would show it ahead of the slow one.)
+        Assert.Empty(await ReadAfterAsync(store, start, cts.Token));
 
         await transaction.CommitAsync(cts.Token);
-        await WaitForAsync(() => { lock (delivered) { return delivered.Count >= 11; } }, cts.Token);
-        await Task.Delay(TimeSpan.FromMilliseconds(600), cts.Token);
+        // One more event after the commit: once it is delivered, whatever the subscription delivers twice came before it.
+        await store.AppendAsync("fast", ExpectedVersion.Any, TestStore.Numbered("last"), cts.Token);
+        await WaitForAsync(() => { lock (delivered) { return delivered.Any(e => TestStore.Label(e) == "last"); } }, cts.Token);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscriber);
 
-        Assert.Equal(11, delivered.Count);
+        Assert.Equal(12, delivered.Count);
         Assert.Equal(slowId, delivered[0].EventId);
-        Assert.Equal(Enumerable.Range(0, 10).Select(i => "fast" + i.ToString(CultureInfo.InvariantCulture)), delivered.Skip(1).Select(TestStore.Label));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => "fast" + i.ToString(CultureInfo.InvariantCulture)).Append("last"), delivered.Skip(1).Select(TestStore.Label));
     }
 
     [Fact]
@@ -102,15 +100,18 @@ public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture datab
         Assert.Equal(total, delivered.Select(e => e.EventId).Distinct().Count());
     }
 
-    private static async Task<GlobalPosition> TailAsync(PostgresEventStore store, CancellationToken cancellationToken)
+    private static async Task<GlobalPosition> TailAsync(PostgresEventStore store, CancellationToken cancellationToken) =>
+        (await ReadAfterAsync(store, GlobalPosition.Start, cancellationToken)).LastOrDefault()?.Position ?? GlobalPosition.Start;
+
+    private static async Task<List<RecordedEvent>> ReadAfterAsync(PostgresEventStore store, GlobalPosition after, CancellationToken cancellationToken)
     {
-        var position = GlobalPosition.Start;
-        await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken))
+        var events = new List<RecordedEvent>();
+        await foreach (var recorded in store.ReadAllAsync(after, cancellationToken: cancellationToken))
         {
-            position = recorded.Position;
+            events.Add(recorded);
         }
 
-        return position;
+        return events;
     }
 
     private static async Task WaitForAsync(Func<bool> condition, CancellationToken cancellationToken)
