@@ -1,4 +1,5 @@
 using GitOps.Testing.Http;
+using GitOps.Testing.Time;
 
 namespace GitOps.EndToEnd.Tests.Support;
 
@@ -32,23 +33,7 @@ internal static class Eventually
     }
 
     /// <summary>Polls <paramref name="probe"/> until it returns non-null.</summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> failure)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not within {timeout.TotalSeconds:0} s: {failure()}");
-            }
-
-            await Task.Delay(150);
-        }
-    }
+    public static Task<T> UntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> failure)
+        where T : class =>
+        Poll.UntilAsync(_ => probe(), failure, timeout, interval: TimeSpan.FromMilliseconds(150));
 }

@@ -95,10 +95,10 @@ internal sealed class GitOpsProcess : IAsyncDisposable
     /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>, or the process ended; the message carries its output.</exception>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var started = TimeProvider.System.GetTimestamp();
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (process.HasExited || TimeProvider.System.GetElapsedTime(started) > timeout)
             {
                 throw new TimeoutException($"'{Description}' did not print \"{text}\" within {timeout.TotalSeconds:0} s{(process.HasExited ? " (it exited)" : "")}.\n{Transcript()}");
             }
