@@ -9,7 +9,7 @@ internal static class FileLock
     /// <exception cref="TimeoutException">Another process held the lock for the whole <paramref name="timeout"/>.</exception>
     public static async Task<IDisposable> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var started = TimeProvider.System.GetTimestamp();
         while (true)
         {
             try
@@ -18,7 +18,7 @@ internal static class FileLock
             }
             catch (IOException ex)
             {
-                if (DateTime.UtcNow >= deadline)
+                if (TimeProvider.System.GetElapsedTime(started) >= timeout)
                 {
                     throw new TimeoutException($"Lock file '{path}' stayed locked by another process for {timeout.TotalSeconds:0} s: {ex.Message}", ex);
                 }

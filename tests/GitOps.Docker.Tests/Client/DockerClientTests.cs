@@ -71,10 +71,10 @@ public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<Dock
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         using var client = new DockerClient(DockerEndpoint.Parse(docker.Endpoint));
-        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var since = TimeProvider.System.GetUtcNow().AddSeconds(-1);
         var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
         await docker.StopAsync(container.Id, cts.Token);
-        var until = DateTimeOffset.UtcNow;
+        var until = TimeProvider.System.GetUtcNow();
         var query = new DockerEventsQuery
         {
             Since = since,

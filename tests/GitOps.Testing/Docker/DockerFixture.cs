@@ -168,7 +168,7 @@ public sealed class DockerFixture : IAsyncLifetime
     public static async Task<string> WaitForHttpAsync(string ipAddress, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var uri = new Uri($"http://{ipAddress}:{port.ToString(CultureInfo.InvariantCulture)}/");
-        var deadline = DateTime.UtcNow + timeout;
+        var started = TimeProvider.System.GetTimestamp();
         string lastFailure;
         do
         {
@@ -194,7 +194,7 @@ public sealed class DockerFixture : IAsyncLifetime
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
         }
-        while (DateTime.UtcNow < deadline);
+        while (TimeProvider.System.GetElapsedTime(started) < timeout);
 
         throw new TimeoutException($"{uri} did not answer 200 within {timeout.TotalSeconds:0.#} s; last failure: {lastFailure}");
     }

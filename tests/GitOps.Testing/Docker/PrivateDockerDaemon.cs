@@ -56,7 +56,7 @@ internal static class PrivateDockerDaemon
                     "--exec-root", Path.Combine(RunDirectory, "exec"),
                     "--pidfile", PidFile,
                 }.Select(DetachedShell.Quote));
-                await File.AppendAllTextAsync(LogFile, $"--- {DateTime.UtcNow:O} started by test process {Environment.ProcessId}\n", cancellationToken).ConfigureAwait(false);
+                await File.AppendAllTextAsync(LogFile, $"--- {TimeProvider.System.GetUtcNow():O} started by test process {Environment.ProcessId}\n", cancellationToken).ConfigureAwait(false);
                 await DetachedShell.StartAsync("exec " + command, LogFile, cancellationToken).ConfigureAwait(false);
             }
 
@@ -67,10 +67,10 @@ internal static class PrivateDockerDaemon
 
     private static async Task WaitUntilAnswersAsync(DockerCli cli, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + AnswerTimeout;
+        var started = TimeProvider.System.GetTimestamp();
         while (!await cli.AnswersAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (DateTime.UtcNow >= deadline)
+            if (TimeProvider.System.GetElapsedTime(started) >= AnswerTimeout)
             {
                 throw new InvalidOperationException(
                     $"The test dockerd did not answer on {Endpoint} within {AnswerTimeout.TotalSeconds:0} s. Last lines of {LogFile}:\n{Tail(LogFile, 40)}");

@@ -84,10 +84,10 @@ public sealed class RestartableDockerDaemon : IAsyncDisposable
             "--shutdown-timeout=1",
         }.Select(DetachedShell.Quote));
         await DetachedShell.StartAsync("exec " + command, LogFile, cancellationToken).ConfigureAwait(false);
-        var deadline = DateTime.UtcNow + AnswerTimeout;
+        var started = TimeProvider.System.GetTimestamp();
         while (!await cli.AnswersAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (DateTime.UtcNow >= deadline)
+            if (TimeProvider.System.GetElapsedTime(started) >= AnswerTimeout)
             {
                 throw new InvalidOperationException($"The restartable dockerd did not answer on {Endpoint} within {AnswerTimeout.TotalSeconds:0} s; see {LogFile}.");
             }
@@ -105,10 +105,10 @@ public sealed class RestartableDockerDaemon : IAsyncDisposable
         }
 
         await Processes.ProcessRunner.RunAsync("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken: cancellationToken).ConfigureAwait(false);
-        var deadline = DateTime.UtcNow + ExitTimeout;
+        var signalled = TimeProvider.System.GetTimestamp();
         while (Directory.Exists($"/proc/{pid}"))
         {
-            if (DateTime.UtcNow >= deadline)
+            if (TimeProvider.System.GetElapsedTime(signalled) >= ExitTimeout)
             {
                 throw new InvalidOperationException($"The restartable dockerd (pid {pid}) did not exit within {ExitTimeout.TotalSeconds:0} s of SIGTERM; see {LogFile}.");
             }
