@@ -478,7 +478,7 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
                 return false;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
         }
 
         return true;
