@@ -99,9 +99,9 @@ internal static class InputCauses
         string? change = null) =>
         ControllerReadModel.Add(batch, InsertCauseSql, recorded.EventId, kind, recorded.Timestamp, host, commit, author, subject, containerId, container, change);
 
-    /// <summary>Remembers the container's name by id; <paramref name="running"/> null keeps what is known (a label problem says nothing about running).</summary>
+    /// <summary>Remembers the container's name by id; <paramref name="running"/> null keeps what is known (a label problem says nothing about running; a container first seen so counts as not running).</summary>
     private static void AddContainer(NpgsqlBatch batch, string host, string containerId, string name, bool? running) =>
-        ControllerReadModel.Add(batch, UpsertContainerSql, host, containerId, name, running ?? true, new NpgsqlParameter { Value = (object?)running ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
+        ControllerReadModel.Add(batch, UpsertContainerSql, host, containerId, name, running ?? false, new NpgsqlParameter { Value = (object?)running ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
 
     /// <summary>
     /// A resync is described by what it changed against the containers known before (new ones, gone ones), then the
