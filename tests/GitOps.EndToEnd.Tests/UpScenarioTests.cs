@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using GitOps.EndToEnd.Tests.Support;
 using GitOps.EventStore.Local;
 using GitOps.HAProxy.Runtime;
@@ -29,7 +31,7 @@ public sealed class UpScenarioTests(DockerFixture docker) : IClassFixture<Docker
         string[] upArguments = ["up", "--repo", repo.WorkTree, "--data-dir", directory.Data, "--bind", "127.0.0.1", "--docker", docker.Endpoint];
 
         // A commit adding a service: served through HAProxy.
-        await repo.WriteFile("services/site.yaml", ServiceYaml.Static("site", sitePort, one.Port)).CommitAsync("add site");
+        var site = await repo.WriteFile("services/site.yaml", ServiceYaml.Static("site", sitePort, one.Port)).CommitAsync("add site");
         await using var up = GitOpsProcess.Start(upArguments);
         await up.WaitForOutputAsync("Serving host 'local'", TimeSpan.FromSeconds(90));
         Assert.Contains($"site: http://127.0.0.1:{sitePort}/ → 1 static server", up.Output, StringComparison.Ordinal);
@@ -58,11 +60,14 @@ public sealed class UpScenarioTests(DockerFixture docker) : IClassFixture<Docker
         Assert.Contains("70000", status, StringComparison.Ordinal);
         Assert.Equal("static-one", (await LoopbackHttpClient.GetStringAsync(sitePort)).Trim());
 
-        // docker run with matching labels: served.
+        // docker run with matching labels: served, and up credits the change to the container, not to the last commit.
         var app = "e2e-" + docker.RunId;
-        await repo.DeleteFile("services/broken.yaml").WriteFile("services/web.yaml", ServiceYaml.Discovered("web", webPort, app)).CommitAsync("add web");
+        var addWeb = await repo.DeleteFile("services/broken.yaml").WriteFile("services/web.yaml", ServiceYaml.Discovered("web", webPort, app)).CommitAsync("add web");
+        await up.WaitForOutputAsync($": commit {addWeb[..12]} \"add web\" by {GitRepoBuilder.AuthorName}", Converge);
         var container = await docker.RunHttpContainerAsync(new HttpContainerOptions { Labels = new Dictionary<string, string> { ["app"] = app } }, CancellationToken.None);
         await Eventually.ServedAsync(webPort, container.Name, Converge, up.Transcript);
+        await up.WaitForOutputAsync($"container {container.Name} started", Converge);
+        Assert.Matches($@"(?m)^\d\d:\d\d:\d\d v\d+ applied \((runtime|reload), \d+ ms\): (.*; )?container {Regex.Escape(container.Name)} started", up.Output);
 
         // The container restarted with a new address: still served, without a reload.
         var reloads = (await ShowProcAsync(directory)).Master.Reloads;
@@ -82,6 +87,9 @@ public sealed class UpScenarioTests(DockerFixture docker) : IClassFixture<Docker
         var rollback = await GitOpsProcess.RunAsync("rollback", "--data-dir", directory.Data, "--host", "local", "--to", movedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), "--actor", "tester", "--wait", "20s");
         Assert.True(rollback.ExitCode == 0, rollback.StandardOutput + rollback.StandardError);
         Assert.Contains($"local runs v{movedVersion}", rollback.StandardOutput, StringComparison.Ordinal);
+        await up.WaitForOutputAsync($"rollback to version {movedVersion} by tester", Converge);
+        Assert.Matches($@"(?m)^\d\d:\d\d:\d\d v{movedVersion} applied \((runtime|reload), \d+ ms\): rollback to version {movedVersion} by tester \(commit {move[..12]} ""move site""\)$", up.Output);
+        await AssertAuditTrailAsync(directory, movedVersion, site, move, container);
         await Eventually.ServedAsync(sitePort, "static-two", Converge, up.Transcript);
         Assert.Contains($"pinned (rollback to v{movedVersion} by tester)", (await GitOpsProcess.RunAsync("status", "--data-dir", directory.Data)).StandardOutput, StringComparison.Ordinal);
         await repo.WriteFile("services/extra.yaml", ServiceYaml.Static("extra", extraPort, one.Port)).CommitAsync("add extra");
@@ -123,6 +131,38 @@ public sealed class UpScenarioTests(DockerFixture docker) : IClassFixture<Docker
         Assert.Contains("gitops up: stopped", again.Output, StringComparison.Ordinal);
         await Assert.ThrowsAsync<HttpRequestException>(() => LoopbackHttpClient.GetStringAsync(sitePort));
         Assert.Null(await LocalPostgres.ConnectionStringIfRunningAsync(directory.Data, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// <c>gitops history</c> answers "why did the host change": the commit (short id, subject, author), the container that
+    /// started, how each version was applied (runtime or reload, with its duration) and who rolled back to what; the JSON
+    /// keeps the event ids beside the same fields.
+    /// </summary>
+    private static async Task AssertAuditTrailAsync(UpDirectory directory, long movedVersion, string site, string move, TestContainer container)
+    {
+        var text = await GitOpsProcess.RunAsync("history", "--data-dir", directory.Data, "--host", "local", "--limit", "100");
+        Assert.True(text.ExitCode == 0, text.StandardOutput + text.StandardError);
+        var lines = text.StandardOutput.Split('\n');
+        var rollback = Array.FindIndex(lines, l => Regex.IsMatch(l, $@"^\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ  local v{movedVersion}\s+rollback to version {movedVersion} by tester \(commit {move[..12]} ""move site""\)$"));
+        Assert.True(rollback >= 0, text.StandardOutput);
+        Assert.Matches(@"^    applied \S+ \S+Z: (runtime|reload), \d+ ms$", lines[rollback + 1]);
+        Assert.Contains($"    cause: commit {site[..12]} \"add site\" by {GitRepoBuilder.AuthorName}", lines);
+        Assert.Contains($"    cause: container {container.Name} started", lines);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^    applied \S+ \S+Z: runtime, \d+ ms$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^    applied \S+ \S+Z: reload, \d+ ms$"));
+
+        var json = await GitOpsProcess.RunAsync("history", "--data-dir", directory.Data, "--host", "local", "--limit", "100", "--format", "json");
+        Assert.True(json.ExitCode == 0, json.StandardOutput + json.StandardError);
+        using var document = JsonDocument.Parse(json.StandardOutput);
+        var entries = document.RootElement.EnumerateArray().ToList();
+        var request = entries.First(e => e.GetProperty("kind").GetString() == "rollback");
+        Assert.Equal(("tester", movedVersion, move, "applied"), (request.GetProperty("actor").GetString(), request.GetProperty("version").GetInt64(), request.GetProperty("commit").GetString(), request.GetProperty("result").GetString()));
+        Assert.NotEqual(Guid.Empty, request.GetProperty("eventId").GetGuid());
+        Assert.NotEqual(Guid.Empty, request.GetProperty("outcomeEventId").GetGuid());
+        var started = entries.SelectMany(e => e.GetProperty("causes").EnumerateArray())
+            .First(c => c.GetProperty("container").GetString() == container.Name && c.GetProperty("change").GetString() == "started");
+        Assert.Equal(("container", container.Id, $"container {container.Name} started"), (started.GetProperty("kind").GetString(), started.GetProperty("containerId").GetString(), started.GetProperty("description").GetString()));
+        Assert.NotEqual(Guid.Empty, started.GetProperty("eventId").GetGuid());
     }
 
     private static async Task<HAProxyProcessList> ShowProcAsync(UpDirectory directory) =>

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using GitOps.Cli.Commands.History;
 using GitOps.Cli.Offline;
 using GitOps.Cli.Store;
 using GitOps.Reconciler.ReadModels;
@@ -7,7 +7,7 @@ using Serilog.Events;
 
 namespace GitOps.Cli.Commands;
 
-/// <summary><c>gitops history</c>: every configuration each host was given, why, and what became of it.</summary>
+/// <summary><c>gitops history</c>: every configuration each host was given, why (commit, containers, rollback and who), and what became of it.</summary>
 internal static class HistoryCommand
 {
     public static Command Create()
@@ -31,8 +31,10 @@ internal static class HistoryCommand
         var logLevel = CommonOptions.LogLevel(LogEventLevel.Warning);
         var command = new Command(
             "history",
-            "List the HAProxy configurations rendered for each host, newest first: version, the commit (author, message) and\n" +
-            "container events that caused it, when it was rendered, and when and how the host's agent applied it (or why not).")
+            "The audit trail of each host's HAProxy configuration, newest first: every rendered version with what caused it (the\n" +
+            "commit: short id, subject, author; the containers: started, stopped, became unhealthy, changed address), every\n" +
+            "rollback with who asked, every rendering haproxy -c refused and every drift the agent corrected; and how the host's\n" +
+            "agent applied it (runtime or reload, duration) or why it failed. --format json gives the same with every event id.")
         {
             host, limit, format, logLevel,
         };
@@ -41,39 +43,9 @@ internal static class HistoryCommand
         {
             await using var eventStore = await store.Resolve(parseResult).OpenAsync(context.Logger("history"), "cli", ct).ConfigureAwait(false);
             var entries = await new ReadModelQueries(eventStore).HistoryAsync(parseResult.GetValue(host), parseResult.GetValue(limit), ct).ConfigureAwait(false);
-            await context.Output.WriteAsync(parseResult.GetValue(format) == "json" ? CliJson.Serialize(entries) + "\n" : Text(entries)).ConfigureAwait(false);
+            await context.Output.WriteAsync(parseResult.GetValue(format) == "json" ? CliJson.Serialize(entries) + "\n" : HistoryText.Format(entries)).ConfigureAwait(false);
             return CliApp.ExitOk;
         }, cancellationToken));
         return command;
-    }
-
-    public static string Text(IReadOnlyList<HistoryEntry> entries)
-    {
-        if (entries.Count == 0)
-        {
-            return "No configuration rendered yet.\n";
-        }
-
-        var table = new TextTable("HOST", "VERSION", "RENDERED", "COMMIT", "AUTHOR", "APPLIED", "HOW", "RESULT", "MESSAGE");
-        foreach (var entry in entries)
-        {
-            table.Add(
-                entry.Host,
-                entry.Version.ToString(CultureInfo.InvariantCulture),
-                TextTable.Time(entry.RenderedAt),
-                entry.Commit.Length > 12 ? entry.Commit[..12] : entry.Commit,
-                entry.Author.Length == 0 ? "-" : entry.Author,
-                entry.AppliedAt is { } applied ? TextTable.Time(applied) : "-",
-                entry.Method ?? "-",
-                entry.Result ?? "pending",
-                entry.Subject);
-            table.Note($"causes: {string.Join(' ', entry.Causes)}");
-            if (entry.Error is { } error)
-            {
-                table.Note($"error: {error}");
-            }
-        }
-
-        return table.ToString();
     }
 }

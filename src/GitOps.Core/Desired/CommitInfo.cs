@@ -19,8 +19,8 @@ public sealed record CommitInfo
     /// <summary>Full commit message.</summary>
     public required string Message { get; init; }
 
-    public string ShortSha => Sha.Length > 12 ? Sha[..12] : Sha;
+    public string ShortSha => CommitText.Short(Sha);
 
     /// <summary>First line of <see cref="Message"/>.</summary>
-    public string Subject => Message.Split('\n', 2)[0].Trim();
+    public string Subject => CommitText.Subject(Message);
 }

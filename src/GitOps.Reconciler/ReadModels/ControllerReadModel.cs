@@ -8,14 +8,25 @@ namespace GitOps.Reconciler.ReadModels;
 
 /// <summary>
 /// The read models of <c>gitops history</c> and <c>gitops status</c>, kept in the store's database:
-/// <c>gitops.rm_commits</c> (every desired-state commit, accepted or rejected), <c>gitops.rm_history</c>
-/// (every rendered configuration per host with how it was applied) and <c>gitops.rm_hosts</c> (per host:
-/// desired vs applied version, last error, rollback pin) with <c>gitops.rm_rollbacks</c> (who asked for which
-/// rollback, so a pinned host names its actor). Fed by <see cref="ProjectionRunner"/>, rebuildable from zero.
+/// <c>gitops.rm_commits</c> (every desired-state commit, accepted or rejected), <c>gitops.rm_history_entries</c>
+/// (per host every rendered configuration, rollback, refused rendering and corrected drift, with how it was applied),
+/// <c>gitops.rm_causes</c> (every input event as a readable cause, see <see cref="InputCauses"/>) and
+/// <c>gitops.rm_hosts</c> (per host: desired vs applied version, last error, rollback pin) with <c>gitops.rm_rollbacks</c>
+/// (who asked for which rollback, so a pinned host names its actor). Fed by <see cref="ProjectionRunner"/>, rebuildable from zero.
 /// </summary>
 public sealed class ControllerReadModel : IProjection
 {
-    public string Name => "controller-read-models";
+    /// <summary>
+    /// Versioned with the tables' shape: a new name starts the projection from the first event, so a store written by an
+    /// older gitops gets its history entries and causes built from all its events.
+    /// </summary>
+    public string Name => "controller-read-models-v2";
+
+    /// <summary>The checkpoint names of earlier shapes, removed at setup with the tables only they used.</summary>
+    private const string RetiredSql = """
+        DROP TABLE IF EXISTS gitops.rm_history;
+        DELETE FROM gitops.checkpoints WHERE name = 'controller-read-models';
+        """;
 
     public async Task SetupAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -34,20 +45,29 @@ public sealed class ControllerReadModel : IProjection
                 observed_at     timestamptz NOT NULL
             );
             CREATE INDEX IF NOT EXISTS rm_commits_commit ON gitops.rm_commits (commit);
-            CREATE TABLE IF NOT EXISTS gitops.rm_history (
+            CREATE TABLE IF NOT EXISTS gitops.rm_history_entries (
+                event_id     uuid PRIMARY KEY,
+                kind         text NOT NULL,
                 host         text NOT NULL,
                 version      bigint NOT NULL,
+                at           timestamptz NOT NULL,
+                position     bigint NOT NULL,
                 sha256       text NOT NULL,
                 commit       text NOT NULL,
+                actor        text,
+                detail       text,
                 causes       uuid[] NOT NULL,
-                rendered_at  timestamptz NOT NULL,
                 applied_at   timestamptz,
                 method       text,
                 duration_ms  double precision,
                 result       text,
                 error        text,
-                PRIMARY KEY (host, version)
+                kept_version bigint,
+                outcome_id   uuid
             );
+            CREATE INDEX IF NOT EXISTS rm_history_entries_at ON gitops.rm_history_entries (at DESC, position DESC);
+            CREATE INDEX IF NOT EXISTS rm_history_entries_host_at ON gitops.rm_history_entries (host, at DESC, position DESC);
+            CREATE INDEX IF NOT EXISTS rm_history_entries_render ON gitops.rm_history_entries (host, version) WHERE kind = 'render';
             CREATE TABLE IF NOT EXISTS gitops.rm_hosts (
                 host             text PRIMARY KEY,
                 desired_version  bigint NOT NULL DEFAULT 0,
@@ -68,7 +88,7 @@ public sealed class ControllerReadModel : IProjection
                 actor       text NOT NULL,
                 requested_at timestamptz NOT NULL
             );
-            """,
+            """ + InputCauses.TablesSql + RetiredSql,
             connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -76,7 +96,7 @@ public sealed class ControllerReadModel : IProjection
     public async Task ResetAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        await using var command = new NpgsqlCommand("TRUNCATE gitops.rm_commits, gitops.rm_history, gitops.rm_hosts, gitops.rm_rollbacks", transaction.Connection, transaction);
+        await using var command = new NpgsqlCommand("TRUNCATE gitops.rm_commits, gitops.rm_history_entries, gitops.rm_hosts, gitops.rm_rollbacks, " + InputCauses.TableNames, transaction.Connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -99,6 +119,7 @@ public sealed class ControllerReadModel : IProjection
     private static void AddCommands(NpgsqlBatch batch, RecordedEvent recorded)
     {
         var at = recorded.Timestamp;
+        InputCauses.AddCommands(batch, recorded);
         switch (recorded.Data)
         {
             case DesiredStateObserved observed when recorded.Stream == StreamNames.Desired:
@@ -111,10 +132,10 @@ public sealed class ControllerReadModel : IProjection
                 Add(
                     batch,
                     """
-                    INSERT INTO gitops.rm_history (host, version, sha256, commit, causes, rendered_at) VALUES ($1, $2, $3, $4, $5, $6)
-                    ON CONFLICT (host, version) DO NOTHING
+                    INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    ON CONFLICT (event_id) DO NOTHING
                     """,
-                    rendered.Host, rendered.Version, rendered.Sha256, rendered.Commit, rendered.Causes.ToArray(), at);
+                    recorded.EventId, HistoryEntryKind.Render, rendered.Host, rendered.Version, at, recorded.Position.Position, rendered.Sha256, rendered.Commit, rendered.Causes.ToArray());
                 Add(
                     batch,
                     """
@@ -127,13 +148,21 @@ public sealed class ControllerReadModel : IProjection
                     rendered.Host, rendered.Version, rendered.Commit, at);
                 break;
             case ConfigRejected refused:
-                Add(batch, HostErrorSql, refused.Host, "render rejected by haproxy -c: " + (refused.Errors.Count > 0 ? refused.Errors[0] : "no details"), at, null);
+                Add(
+                    batch,
+                    """
+                    INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, detail)
+                    VALUES ($1, $2, $3, coalesce((SELECT max(version) FROM gitops.rm_history_entries WHERE host = $3 AND kind = 'render'), 0), $4, $5, $6, $7, $8, $9)
+                    ON CONFLICT (event_id) DO NOTHING
+                    """,
+                    recorded.EventId, HistoryEntryKind.Refused, refused.Host, at, recorded.Position.Position, refused.Sha256, refused.Commit, refused.Causes.ToArray(), FirstOf(refused.Errors));
+                Add(batch, HostErrorSql, refused.Host, "render rejected by haproxy -c: " + FirstOf(refused.Errors), at, null);
                 break;
             case ConfigApplied applied:
                 Add(
                     batch,
-                    "UPDATE gitops.rm_history SET applied_at = $3, method = $4, duration_ms = $5, result = 'applied', error = NULL WHERE host = $1 AND version = $2",
-                    applied.Host, applied.Version, at, applied.Method.ToString().ToLowerInvariant(), applied.Duration.TotalMilliseconds);
+                    OutcomeSql(applied.RollbackRequestId, "applied_at = $3, method = $4, duration_ms = $5, result = 'applied', error = NULL, kept_version = NULL, outcome_id = $6"),
+                    applied.Host, applied.Version, at, applied.Method.ToString().ToLowerInvariant(), applied.Duration.TotalMilliseconds, recorded.EventId, Uuid(applied.RollbackRequestId));
                 Add(
                     batch,
                     """
@@ -142,23 +171,56 @@ public sealed class ControllerReadModel : IProjection
                     ON CONFLICT (host) DO UPDATE SET applied_version = excluded.applied_version, last_result = 'applied',
                         pinned = excluded.pinned, pinned_by = excluded.pinned_by, updated_at = excluded.updated_at
                     """,
-                    applied.Host, applied.Version, at, applied.Pinned, new NpgsqlParameter { Value = (object?)applied.RollbackRequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+                    applied.Host, applied.Version, at, applied.Pinned, Uuid(applied.RollbackRequestId));
                 break;
             case RollbackRequested rollback:
                 Add(
                     batch,
                     "INSERT INTO gitops.rm_rollbacks (event_id, host, to_version, actor, requested_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
                     recorded.EventId, rollback.Host, rollback.ToVersion, rollback.Actor, at);
+                Add(
+                    batch,
+                    $$"""
+                    INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, actor)
+                    SELECT $1, $2, $3, $4, $5, $6, coalesce(r.sha256, ''), coalesce(r.commit, $7), '{}', $8 {{RenderedSql}}
+                    ON CONFLICT (event_id) DO NOTHING
+                    """,
+                    recorded.EventId, HistoryEntryKind.Rollback, rollback.Host, rollback.ToVersion, at, recorded.Position.Position, recorded.Metadata.Commit ?? "", rollback.Actor);
                 break;
             case ApplyFailed failed:
                 Add(
                     batch,
-                    "UPDATE gitops.rm_history SET applied_at = $3, result = 'failed', error = $4 WHERE host = $1 AND version = $2",
-                    failed.Host, failed.Version, at, failed.Error);
+                    OutcomeSql(failed.RollbackRequestId, "applied_at = $3, result = 'failed', error = $4, kept_version = $5, outcome_id = $6"),
+                    failed.Host, failed.Version, at, failed.Error, new NpgsqlParameter { Value = (object?)failed.KeptVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint }, recorded.EventId, Uuid(failed.RollbackRequestId));
                 Add(batch, HostErrorSql, failed.Host, failed.Error, at, "failed");
+                break;
+            case DriftCorrected drift:
+                Add(
+                    batch,
+                    $$"""
+                    INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, detail, applied_at, method, result, error, outcome_id)
+                    SELECT $1, $2, $3, $4, $5, $6, coalesce(r.sha256, ''), coalesce(r.commit, ''), '{}', $7, $5, $8, CASE WHEN $9::text IS NULL THEN 'applied' ELSE 'failed' END, $9, $1 {{RenderedSql}}
+                    ON CONFLICT (event_id) DO NOTHING
+                    """,
+                    recorded.EventId, HistoryEntryKind.Drift, drift.Host, drift.Version ?? 0, at, recorded.Position.Position, drift.What, drift.Method?.ToString().ToLowerInvariant(), drift.Error);
                 break;
         }
     }
+
+    /// <summary>The FROM clause joining the render entry of host <c>$3</c>, version <c>$4</c> as <c>r</c> (absent: nulls).</summary>
+    private const string RenderedSql = "FROM (SELECT 1) AS one LEFT JOIN gitops.rm_history_entries r ON r.kind = 'render' AND r.host = $3 AND r.version = $4";
+
+    /// <summary>
+    /// An agent's outcome belongs to the rollback entry it carried out (<c>$7</c>), else to the render entry of host <c>$1</c>,
+    /// version <c>$2</c>: putting an old version back by rollback does not rewrite how that version was first applied.
+    /// </summary>
+    private static string OutcomeSql(Guid? rollbackRequestId, string set) => rollbackRequestId is null
+        ? $"UPDATE gitops.rm_history_entries SET {set} WHERE kind = 'render' AND host = $1 AND version = $2"
+        : $"UPDATE gitops.rm_history_entries SET {set} WHERE event_id = $7";
+
+    private static NpgsqlParameter Uuid(Guid? id) => new() { Value = (object?)id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
+
+    private static string FirstOf(IReadOnlyList<string> errors) => errors.Count > 0 ? errors[0] : "no details";
 
     private const string InsertCommitSql = """
         INSERT INTO gitops.rm_commits (desired_version, commit, branch, author, message, rejected, errors, services, observed_at)
@@ -171,7 +233,8 @@ public sealed class ControllerReadModel : IProjection
             last_result = coalesce(excluded.last_result, h.last_result), updated_at = excluded.updated_at
         """;
 
-    private static void Add(NpgsqlBatch batch, string sql, params object?[] values)
+    /// <summary>Adds one command to <paramref name="batch"/>; a null value is a text null, an <see cref="NpgsqlParameter"/> is taken as it is.</summary>
+    internal static void Add(NpgsqlBatch batch, string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)

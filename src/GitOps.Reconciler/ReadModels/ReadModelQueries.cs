@@ -1,6 +1,8 @@
+using GitOps.Core.Desired;
 using GitOps.EventStore;
 using GitOps.EventStore.Projections;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace GitOps.Reconciler.ReadModels;
 
@@ -13,48 +15,136 @@ public sealed class ReadModelQueries(PostgresEventStore store)
 {
     private readonly ProjectionRunner runner = new(store, new ControllerReadModel());
 
-    /// <summary>The newest rendered configurations first, of one host or all, at most <paramref name="limit"/>.</summary>
+    /// <summary>The newest history entries first, of one host or all, at most <paramref name="limit"/>, each with its causes.</summary>
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string? host, int limit, CancellationToken cancellationToken)
     {
         await runner.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        return await EntriesAsync(
+            "$1::text IS NULL OR e.host = $1",
+            [new() { Value = (object?)host ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }, new() { Value = limit }],
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The entry an agent's outcome on <paramref name="host"/> reports on: the rollback <paramref name="rollbackRequestId"/>
+    /// when it carried one out, else the rendering of <paramref name="version"/>; null when the read model has neither.
+    /// </summary>
+    public async Task<HistoryEntry?> EntryOfOutcomeAsync(string host, long version, Guid? rollbackRequestId, CancellationToken cancellationToken)
+    {
+        await runner.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        var entries = await EntriesAsync(
+            "e.event_id = $3 OR ($3::uuid IS NULL AND e.kind = 'render' AND e.host = $1 AND e.version = $4)",
+            [new() { Value = host }, new() { Value = 1 }, new() { Value = (object?)rollbackRequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid }, new() { Value = version }],
+            cancellationToken).ConfigureAwait(false);
+        return entries.Count > 0 ? entries[0] : null;
+    }
+
+    /// <summary>The entries matching <paramref name="where"/> (a condition on <c>e</c>, a row of <c>gitops.rm_history_entries</c>; <c>$2</c> is the limit), newest first.</summary>
+    private async Task<IReadOnlyList<HistoryEntry>> EntriesAsync(string where, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT h.host, h.version, h.sha256, h.commit, coalesce(c.author, ''), coalesce(c.message, ''), h.causes,
-                   h.rendered_at, h.applied_at, h.method, h.duration_ms, h.result, h.error
-            FROM gitops.rm_history h
-            LEFT JOIN LATERAL (SELECT author, message FROM gitops.rm_commits WHERE commit = h.commit ORDER BY desired_version DESC LIMIT 1) c ON true
-            WHERE $1::text IS NULL OR h.host = $1
-            ORDER BY h.rendered_at DESC, h.host, h.version DESC
+        var rows = new List<(HistoryEntry Entry, Guid[] Causes)>();
+        await using (var command = new NpgsqlCommand(
+            $"""
+            SELECT e.event_id, e.kind, e.host, e.version, e.at, e.sha256, e.commit, coalesce(c.author, ''), coalesce(c.message, ''), e.actor, e.detail,
+                   e.causes, e.applied_at, e.method, e.duration_ms, e.result, e.error, e.kept_version, e.outcome_id
+            FROM gitops.rm_history_entries e
+            LEFT JOIN LATERAL (SELECT author, message FROM gitops.rm_commits WHERE commit = e.commit ORDER BY desired_version DESC LIMIT 1) c ON true
+            WHERE {where}
+            ORDER BY e.at DESC, e.position DESC
             LIMIT $2
             """,
+            connection))
+        {
+            command.Parameters.AddRange(parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add((
+                    new HistoryEntry
+                    {
+                        EventId = reader.GetGuid(0),
+                        Kind = reader.GetString(1),
+                        Host = reader.GetString(2),
+                        Version = reader.GetInt64(3),
+                        At = reader.GetFieldValue<DateTimeOffset>(4),
+                        Sha256 = reader.GetString(5),
+                        Commit = reader.GetString(6),
+                        Author = reader.GetString(7),
+                        Subject = CommitText.Subject(reader.GetString(8)),
+                        Actor = reader.IsDBNull(9) ? null : reader.GetString(9),
+                        Detail = reader.IsDBNull(10) ? null : reader.GetString(10),
+                        Causes = [],
+                        AppliedAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+                        Method = reader.IsDBNull(13) ? null : reader.GetString(13),
+                        DurationMs = reader.IsDBNull(14) ? null : reader.GetDouble(14),
+                        Result = reader.IsDBNull(15) ? null : reader.GetString(15),
+                        Error = reader.IsDBNull(16) ? null : reader.GetString(16),
+                        KeptVersion = reader.IsDBNull(17) ? null : reader.GetInt64(17),
+                        OutcomeEventId = reader.IsDBNull(18) ? null : reader.GetGuid(18),
+                    },
+                    reader.GetFieldValue<Guid[]>(11)));
+            }
+        }
+
+        var causes = await CausesAsync(connection, rows.SelectMany(r => r.Causes).Distinct().ToArray(), cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => r.Entry with { Causes = r.Causes.Select(id => causes[id]).ToList() }).ToList();
+    }
+
+    /// <summary>
+    /// Each of <paramref name="ids"/> as a readable cause: described by <see cref="InputCauses"/> when the projection knows it,
+    /// else named by its event type (an input kind this version does not describe), else as an event not in the store.
+    /// </summary>
+    private static async Task<Dictionary<Guid, HistoryCause>> CausesAsync(NpgsqlConnection connection, Guid[] ids, CancellationToken cancellationToken)
+    {
+        var causes = new Dictionary<Guid, HistoryCause>();
+        if (ids.Length == 0)
+        {
+            return causes;
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT u.id, coalesce(k.kind, ev.type, 'unknown'), coalesce(k.at, ev.recorded_at), k.host, k.commit, k.author, k.subject, k.container_id, k.container, k.change
+            FROM unnest($1::uuid[]) AS u(id)
+            LEFT JOIN gitops.rm_causes k ON k.event_id = u.id
+            LEFT JOIN gitops.events ev ON k.event_id IS NULL AND ev.event_id = u.id
+            """,
             connection);
-        command.Parameters.Add(new() { Value = (object?)host ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = limit });
-        var entries = new List<HistoryEntry>();
+        command.Parameters.Add(new() { Value = ids });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            entries.Add(new HistoryEntry
+            string? Text(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+            var cause = new HistoryCause
             {
-                Host = reader.GetString(0),
-                Version = reader.GetInt64(1),
-                Sha256 = reader.GetString(2),
-                Commit = reader.GetString(3),
-                Author = reader.GetString(4),
-                Subject = SubjectOf(reader.GetString(5)),
-                Causes = reader.GetFieldValue<Guid[]>(6),
-                RenderedAt = reader.GetFieldValue<DateTimeOffset>(7),
-                AppliedAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                Method = reader.IsDBNull(9) ? null : reader.GetString(9),
-                DurationMs = reader.IsDBNull(10) ? null : reader.GetDouble(10),
-                Result = reader.IsDBNull(11) ? null : reader.GetString(11),
-                Error = reader.IsDBNull(12) ? null : reader.GetString(12),
-            });
+                EventId = reader.GetGuid(0),
+                Kind = reader.GetString(1),
+                Description = "",
+                At = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                Host = Text(3),
+                Commit = Text(4),
+                Author = Text(5),
+                Subject = Text(6),
+                ContainerId = Text(7),
+                Container = Text(8),
+                Change = Text(9),
+            };
+            causes[cause.EventId] = cause with { Description = Describe(cause) };
         }
 
-        return entries;
+        return causes;
     }
+
+    /// <summary>The one line an operator reads for <paramref name="cause"/>.</summary>
+    private static string Describe(HistoryCause cause) => cause.Kind switch
+    {
+        HistoryCauseKind.Commit => $"commit {CommitText.Short(cause.Commit ?? "")} \"{cause.Subject}\"" + (cause.Author is { Length: > 0 } author ? " by " + author : ""),
+        HistoryCauseKind.Container => $"container {cause.Container ?? CommitText.Short(cause.ContainerId ?? "")} {cause.Change}",
+        _ when cause.Change is not null => $"{cause.Kind} on {cause.Host}: {cause.Change}",
+        _ when cause.At is null => $"event {cause.EventId} (not in the store)",
+        _ => $"{cause.Kind} {cause.EventId}",
+    };
 
     /// <summary>The latest commit, the commit in force, and each host's convergence.</summary>
     public async Task<StatusReport> StatusAsync(CancellationToken cancellationToken)
@@ -116,12 +206,10 @@ public sealed class ReadModelQueries(PostgresEventStore store)
             Commit = reader.GetString(0),
             Branch = reader.GetString(1),
             Author = reader.GetString(2),
-            Subject = SubjectOf(reader.GetString(3)),
+            Subject = CommitText.Subject(reader.GetString(3)),
             Rejected = reader.GetBoolean(4),
             Errors = reader.GetFieldValue<string[]>(5),
             ObservedAt = reader.GetFieldValue<DateTimeOffset>(6),
         };
     }
-
-    private static string SubjectOf(string message) => message.Split('\n', 2)[0].Trim();
 }

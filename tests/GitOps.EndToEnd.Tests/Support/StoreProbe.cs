@@ -36,11 +36,12 @@ internal static class StoreProbe
         return keys.GroupBy(k => k).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}").ToList();
     }
 
-    /// <summary><c>gitops history --format json</c> parsed: (version, sha256, method, result, subject), newest first.</summary>
+    /// <summary><c>gitops history --format json</c> parsed: (version, sha256, method, result, subject) of each rendered version, newest first.</summary>
     public static List<(long Version, string Sha256, string? Method, string? Result, string Subject)> History(string json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "render")
             .Select(e => (
                 e.GetProperty("version").GetInt64(),
                 e.GetProperty("sha256").GetString()!,

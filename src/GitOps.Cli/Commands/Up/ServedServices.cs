@@ -62,7 +62,7 @@ internal static class ServedServices
                              (stats.Prometheus ? $" (Prometheus: {stats.PrometheusPath})" : "");
         }
 
-        return (config, observed.Message.Split('\n', 2)[0].Trim(), lines);
+        return (config, CommitText.Subject(observed.Message), lines);
     }
 
     private static async Task<ConfigRendered?> RenderedAsync(PostgresEventStore store, string host, long version, CancellationToken cancellationToken)

@@ -1,20 +1,26 @@
 using System.Globalization;
+using GitOps.Cli.Commands.History;
+using GitOps.Core.Desired;
 using GitOps.Core.Events;
 using GitOps.EventStore;
 using GitOps.Reconciler.Agent;
+using GitOps.Reconciler.ReadModels;
 
 namespace GitOps.Cli.Commands.Up;
 
 /// <summary>
 /// What <c>gitops up</c> prints while it runs: where each service is served once the first configuration is live, then
-/// one line per applied change (with the service lines that changed), per failed apply, corrected drift and rejected
-/// commit. Reads the host's streams every <see cref="PollInterval"/>, so it shows what the store says, not what it hopes.
+/// one line per applied change crediting its cause as <c>gitops history</c> reads it (the commit, the container that
+/// started or stopped, the rollback and who asked) with the service lines that changed, and one per failed apply,
+/// corrected drift and rejected commit. Reads the host's streams every <see cref="PollInterval"/>, so it shows what the
+/// store says, not what it hopes.
 /// </summary>
 internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, string host, string? bindAddress, TextWriter output, TimeProvider timeProvider)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Dictionary<string, long> next = new(StringComparer.Ordinal);
+    private readonly ReadModelQueries history = new(store);
     private IReadOnlyDictionary<string, string>? shown;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -41,7 +47,7 @@ internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, stri
                 if (shown is null && agent.AppliedVersion is { } adopted)
                 {
                     // A restart: HAProxy already runs what was applied before, so no new ConfigApplied comes.
-                    await ShowServicesAsync($"Serving host '{host}'", adopted, cancellationToken).ConfigureAwait(false);
+                    await ShowServicesAsync($"Serving host '{host}'", adopted, null, cancellationToken).ConfigureAwait(false);
                 }
 
                 await Task.Delay(PollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
@@ -65,13 +71,14 @@ internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, stri
         switch (recorded.Data)
         {
             case ConfigApplied applied when shown is null:
-                await ShowServicesAsync($"Serving host '{host}'", applied.Version, cancellationToken).ConfigureAwait(false);
+                await ShowServicesAsync($"Serving host '{host}'", applied.Version, null, cancellationToken).ConfigureAwait(false);
                 break;
             case ConfigApplied applied:
-                var how = applied.Pinned ? ", pinned by a rollback" : "";
+                var entry = await history.EntryOfOutcomeAsync(host, applied.Version, applied.RollbackRequestId, cancellationToken).ConfigureAwait(false);
                 await ShowServicesAsync(
-                    Invariant($"{Now()} v{applied.Version} applied ({applied.Method.ToString().ToLowerInvariant()}, {applied.Duration.TotalMilliseconds:0} ms{how})"),
+                    Invariant($"{Now()} v{applied.Version} applied ({applied.Method.ToString().ToLowerInvariant()}, {applied.Duration.TotalMilliseconds:0} ms)"),
                     applied.Version,
+                    entry is null ? null : HistoryText.Reason(entry),
                     cancellationToken).ConfigureAwait(false);
                 break;
             case ApplyFailed failed:
@@ -82,26 +89,30 @@ internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, stri
                 break;
             case DesiredStateRejected rejected:
                 await WriteAsync(Invariant(
-                    $"{Now()} commit {Short(rejected.Commit)} \"{rejected.Message.Split('\n', 2)[0].Trim()}\" REJECTED, the last good state stays in force: {(rejected.Errors.Count > 0 ? rejected.Errors[0] : "no details")}{(rejected.Errors.Count > 1 ? $" (+{rejected.Errors.Count - 1} more: gitops status)" : "")}")).ConfigureAwait(false);
+                    $"{Now()} commit {CommitText.Short(rejected.Commit)} \"{CommitText.Subject(rejected.Message)}\" REJECTED, the last good state stays in force: {(rejected.Errors.Count > 0 ? rejected.Errors[0] : "no details")}{(rejected.Errors.Count > 1 ? $" (+{rejected.Errors.Count - 1} more: gitops status)" : "")}")).ConfigureAwait(false);
                 break;
             case ConfigRejected refused:
-                await WriteAsync(Invariant($"{Now()} configuration of commit {Short(refused.Commit)} refused by haproxy -c: {(refused.Errors.Count > 0 ? refused.Errors[0] : "no details")}")).ConfigureAwait(false);
+                await WriteAsync(Invariant($"{Now()} configuration of commit {CommitText.Short(refused.Commit)} refused by haproxy -c: {(refused.Errors.Count > 0 ? refused.Errors[0] : "no details")}")).ConfigureAwait(false);
                 break;
         }
     }
 
-    private async Task ShowServicesAsync(string headline, long version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Prints <paramref name="headline"/> with why the version came about (<paramref name="reason"/>, see <see cref="HistoryText.Reason"/>;
+    /// null names the version's commit instead), then the service lines that changed.
+    /// </summary>
+    private async Task ShowServicesAsync(string headline, long version, string? reason, CancellationToken cancellationToken)
     {
         var described = await ServedServices.DescribeAsync(store, host, version, bindAddress, cancellationToken).ConfigureAwait(false);
         if (described is not { } served)
         {
-            await WriteAsync(Invariant($"{headline}: v{version}")).ConfigureAwait(false);
+            await WriteAsync(Invariant($"{headline}: {reason ?? $"v{version}"}")).ConfigureAwait(false);
             shown ??= new Dictionary<string, string>();
             return;
         }
 
         var what = shown is null ? Invariant($"v{version} of commit") : "commit";
-        var lines = new List<string> { $"{headline}: {what} {Short(served.Config.Commit)} \"{served.Subject}\"" };
+        var lines = new List<string> { $"{headline}: {reason ?? $"{what} {CommitText.Short(served.Config.Commit)} \"{served.Subject}\""}" };
         var previous = shown;
         foreach (var (name, line) in served.Lines)
         {
@@ -131,8 +142,6 @@ internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, stri
     }
 
     private string Now() => timeProvider.GetLocalNow().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static string Short(string commit) => commit.Length > 12 ? commit[..12] : commit;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
