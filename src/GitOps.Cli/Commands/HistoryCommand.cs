@@ -32,7 +32,8 @@ internal static class HistoryCommand
         var command = new Command(
             "history",
             "List the HAProxy configurations rendered for each host, newest first: version, the commit (author, message) and\n" +
-            "container events that caused it, when it was rendered, and when and how the host's agent applied it (or why not).")
+            "container events that caused it, when it was rendered, and when and how the host's agent applied it (or why not), and\n" +
+            "the services it left out because a file they need is missing on the host.")
         {
             host, limit, format, logLevel,
         };
@@ -71,6 +72,11 @@ internal static class HistoryCommand
             if (entry.Error is { } error)
             {
                 table.Note($"error: {error}");
+            }
+
+            foreach (var leftOut in entry.LeftOut)
+            {
+                table.Note($"not served: {leftOut}");
             }
         }
 

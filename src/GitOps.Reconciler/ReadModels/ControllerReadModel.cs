@@ -9,8 +9,8 @@ namespace GitOps.Reconciler.ReadModels;
 /// <summary>
 /// The read models of <c>gitops history</c> and <c>gitops status</c>, kept in the store's database:
 /// <c>gitops.rm_commits</c> (every desired-state commit, accepted or rejected), <c>gitops.rm_history</c>
-/// (every rendered configuration per host with how it was applied) and <c>gitops.rm_hosts</c> (per host:
-/// desired vs applied version, last error, rollback pin) with <c>gitops.rm_rollbacks</c> (who asked for which
+/// (every rendered configuration per host with how it was applied and the services it left out) and <c>gitops.rm_hosts</c>
+/// (per host: desired vs applied version, last error, rollback pin, services the latest rendering left out) with <c>gitops.rm_rollbacks</c> (who asked for which
 /// rollback, so a pinned host names its actor). Fed by <see cref="ProjectionRunner"/>, rebuildable from zero.
 /// </summary>
 public sealed class ControllerReadModel : IProjection
@@ -61,6 +61,8 @@ public sealed class ControllerReadModel : IProjection
             );
             ALTER TABLE gitops.rm_hosts ADD COLUMN IF NOT EXISTS pinned boolean NOT NULL DEFAULT false;
             ALTER TABLE gitops.rm_hosts ADD COLUMN IF NOT EXISTS pinned_by text;
+            ALTER TABLE gitops.rm_history ADD COLUMN IF NOT EXISTS left_out text[] NOT NULL DEFAULT '{}';
+            ALTER TABLE gitops.rm_hosts ADD COLUMN IF NOT EXISTS left_out text[] NOT NULL DEFAULT '{}';
             CREATE TABLE IF NOT EXISTS gitops.rm_rollbacks (
                 event_id    uuid PRIMARY KEY,
                 host        text NOT NULL,
@@ -108,23 +110,25 @@ public sealed class ControllerReadModel : IProjection
                 Add(batch, InsertCommitSql, recorded.Version, rejected.Commit, rejected.Branch, rejected.Author, rejected.Message, true, rejected.Errors.ToArray(), 0, at);
                 break;
             case ConfigRendered rendered:
+                var leftOut = rendered.RequiredFiles.Where(f => f.Problem is not null).Select(f => f.LeftOut(rendered.Host).ToString()).ToArray();
                 Add(
                     batch,
                     """
-                    INSERT INTO gitops.rm_history (host, version, sha256, commit, causes, rendered_at) VALUES ($1, $2, $3, $4, $5, $6)
+                    INSERT INTO gitops.rm_history (host, version, sha256, commit, causes, rendered_at, left_out) VALUES ($1, $2, $3, $4, $5, $6, $7)
                     ON CONFLICT (host, version) DO NOTHING
                     """,
-                    rendered.Host, rendered.Version, rendered.Sha256, rendered.Commit, rendered.Causes.ToArray(), at);
+                    rendered.Host, rendered.Version, rendered.Sha256, rendered.Commit, rendered.Causes.ToArray(), at, leftOut);
                 Add(
                     batch,
                     """
-                    INSERT INTO gitops.rm_hosts AS h (host, desired_version, desired_commit, rendered_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+                    INSERT INTO gitops.rm_hosts AS h (host, desired_version, desired_commit, rendered_at, updated_at, left_out) VALUES ($1, $2, $3, $4, $4, $5)
                     ON CONFLICT (host) DO UPDATE SET desired_version = greatest(h.desired_version, excluded.desired_version),
                         desired_commit = CASE WHEN excluded.desired_version >= h.desired_version THEN excluded.desired_commit ELSE h.desired_commit END,
                         rendered_at = CASE WHEN excluded.desired_version >= h.desired_version THEN excluded.rendered_at ELSE h.rendered_at END,
+                        left_out = CASE WHEN excluded.desired_version >= h.desired_version THEN excluded.left_out ELSE h.left_out END,
                         updated_at = excluded.updated_at
                     """,
-                    rendered.Host, rendered.Version, rendered.Commit, at);
+                    rendered.Host, rendered.Version, rendered.Commit, at, leftOut);
                 break;
             case ConfigRejected refused:
                 Add(batch, HostErrorSql, refused.Host, "render rejected by haproxy -c: " + (refused.Errors.Count > 0 ? refused.Errors[0] : "no details"), at, null);

@@ -33,4 +33,7 @@ public sealed record HistoryEntry
     public string? Result { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>The services this configuration leaves out because a file they need is not usable on the host, one error line each.</summary>
+    public IReadOnlyList<string> LeftOut { get; init; } = [];
 }

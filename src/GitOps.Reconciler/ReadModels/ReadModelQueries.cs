@@ -21,7 +21,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
         await using var command = new NpgsqlCommand(
             """
             SELECT h.host, h.version, h.sha256, h.commit, coalesce(c.author, ''), coalesce(c.message, ''), h.causes,
-                   h.rendered_at, h.applied_at, h.method, h.duration_ms, h.result, h.error
+                   h.rendered_at, h.applied_at, h.method, h.duration_ms, h.result, h.error, h.left_out
             FROM gitops.rm_history h
             LEFT JOIN LATERAL (SELECT author, message FROM gitops.rm_commits WHERE commit = h.commit ORDER BY desired_version DESC LIMIT 1) c ON true
             WHERE $1::text IS NULL OR h.host = $1
@@ -50,6 +50,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
                 DurationMs = reader.IsDBNull(10) ? null : reader.GetDouble(10),
                 Result = reader.IsDBNull(11) ? null : reader.GetString(11),
                 Error = reader.IsDBNull(12) ? null : reader.GetString(12),
+                LeftOut = reader.GetFieldValue<string[]>(13),
             });
         }
 
@@ -70,7 +71,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
                         WHEN applied_version = desired_version THEN 'converged'
                         WHEN last_result = 'failed' AND last_error_at >= coalesce(rendered_at, '-infinity') THEN 'failed'
                         ELSE 'pending' END,
-                   last_error, last_error_at, pinned_by
+                   last_error, last_error_at, pinned_by, left_out
             FROM gitops.rm_hosts ORDER BY host
             """,
             connection);
@@ -88,6 +89,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
                 LastError = reader.IsDBNull(5) ? null : reader.GetString(5),
                 LastErrorAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 PinnedBy = reader.IsDBNull(7) ? null : reader.GetString(7),
+                LeftOut = reader.GetFieldValue<string[]>(8),
             });
         }
 
