@@ -1,6 +1,9 @@
 using GitOps.Core.Collections;
+using GitOps.Core.Diagnostics;
 using GitOps.Core.Discovery;
+using GitOps.Core.Effective;
 using GitOps.Core.Events;
+using GitOps.Core.Hosts;
 using GitOps.EventStore.Errors;
 using GitOps.EventStore.Tests.Support;
 using GitOps.Testing.Postgres;
@@ -188,6 +191,21 @@ public sealed class PostgresEventStoreAppendTests(PostgresFixture database) : IC
             new ContainerLabelRejected { Host = "h1", ContainerId = "abc", Name = "web-1", Diagnostics = ValueList.Create("error GITOPS312: container 'web-1': label 'x' is bad") },
             new DiscoveryResynced { Host = "h1", Snapshot = ValueList.Create(new ObservedContainer { Id = "abc", Name = "web-1", State = "running", Networks = networks }) },
             new ConfigRendered { Host = "lb1", Version = 3, Sha256 = "00ff", Text = "global\n", Commit = "c1", Causes = ValueList.Create(Guid.NewGuid()) },
+            new ConfigRendered
+            {
+                Host = "lb1", Version = 4, Sha256 = "00fe", Text = "global\n", Commit = "c1",
+                RequiredFiles = ValueList.Create(
+                    new RequiredFile { Path = "/etc/gitops/certs/shop.pem", Service = "shop", What = "TLS certificate", Setting = "listen.tls.certificate", Source = new SourceLocation("services/shop.yaml", 11, 18), Problem = "does not exist" },
+                    new RequiredFile { Path = "/etc/gitops/certs/api.pem", Service = "api", What = "TLS certificate", Setting = "listen.tls.certificate" }),
+            },
+            new HostFactsObserved
+            {
+                Host = "lb1",
+                Files = ValueList.Create(
+                    new HostFileFact { Path = "/etc/gitops/certs/api.pem", State = HostFileState.Present, Sha256 = "9f86d081" },
+                    new HostFileFact { Path = "/etc/gitops/certs/key.pem", State = HostFileState.Unreadable, Detail = "permission denied" },
+                    new HostFileFact { Path = "/etc/gitops/certs/shop.pem", State = HostFileState.Missing }),
+            },
             new ConfigRejected { Host = "lb1", Sha256 = "0abc", Commit = "c1", Errors = ValueList.Create("[ALERT] parsing [haproxy.cfg:3]"), Causes = ValueList.Create(Guid.NewGuid()) },
             new ConfigApplied { Host = "lb1", Version = 3, Method = ApplyMethod.Runtime, Duration = TimeSpan.FromMilliseconds(12) },
             new ConfigApplied
@@ -213,8 +231,9 @@ public sealed class PostgresEventStoreAppendTests(PostgresFixture database) : IC
     public void StreamNames_PerHost_UseDesignPrefixes()
     {
         Assert.Equal(
-            ["desired", "operator", "docker-h1", "config-lb1", "applied-lb1"],
-            [StreamNames.Desired, StreamNames.Operator, StreamNames.Docker("h1"), StreamNames.Config("lb1"), StreamNames.Applied("lb1")]);
+            ["desired", "operator", "docker-h1", "config-lb1", "applied-lb1", "host-lb1"],
+            [StreamNames.Desired, StreamNames.Operator, StreamNames.Docker("h1"), StreamNames.Config("lb1"), StreamNames.Applied("lb1"), StreamNames.HostFacts("lb1")]);
+        Assert.Equal("lb1", StreamNames.HostOf(StreamNames.HostFacts("lb1")));
         Assert.Throws<ArgumentException>(() => StreamNames.Docker(" "));
     }
 }

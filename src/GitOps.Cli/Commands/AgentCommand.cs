@@ -32,6 +32,11 @@ internal static class AgentCommand
             "--drift-interval",
             "How often the live HAProxy is compared with the applied configuration and put back when it drifted (hand edits, runtime API changes).",
             TimeSpan.FromSeconds(30));
+        var fileCheckInterval = DurationArgument.Option(
+            "--file-check-interval",
+            "How often the files the configuration needs on this host (TLS certificates) are checked again. A service whose file is missing " +
+            "is left out of the host's configuration, and served again within this interval of the file appearing, without a restart.",
+            TimeSpan.FromSeconds(5));
         var drainTimeout = DurationArgument.Option(
             "--drain-timeout",
             "How long a removed server keeps its sessions before they are shut down.",
@@ -46,9 +51,10 @@ internal static class AgentCommand
             "Run the agent of one load-balancer host until Ctrl-C. It runs HAProxy in master-worker mode (adopting one a previous agent\n" +
             "left running), applies the latest configuration the controller rendered for the host (or the one a rollback pinned) by the\n" +
             "cheapest safe path (runtime API, else a hitless reload), records each outcome (ConfigApplied / ApplyFailed), puts drift back,\n" +
-            "and reports the containers of this machine's Docker engine. The runtime directory must be the controller's.")
+            "and reports the containers of this machine's Docker engine and whether the files the configuration needs (TLS certificates)\n" +
+            "are there. The runtime directory must be the controller's.")
         {
-            host, docker, runtimeDirectory, driftInterval, drainTimeout, stopHAProxy, logLevel,
+            host, docker, runtimeDirectory, driftInterval, fileCheckInterval, drainTimeout, stopHAProxy, logLevel,
         };
         store.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
@@ -65,6 +71,7 @@ internal static class AgentCommand
                 RuntimeDirectory = HostRuntimeDirectory.For(Path.GetFullPath(parseResult.GetRequiredValue(runtimeDirectory)), hostName),
                 DockerEndpoint = dockerChoice.Endpoint,
                 DriftCheckInterval = Positive(parseResult.GetValue(driftInterval), "--drift-interval"),
+                HostFactsInterval = Positive(parseResult.GetValue(fileCheckInterval), "--file-check-interval"),
                 DrainTimeout = parseResult.GetValue(drainTimeout),
                 StopHAProxyOnShutdown = parseResult.GetValue(stopHAProxy),
             };

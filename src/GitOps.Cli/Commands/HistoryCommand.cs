@@ -34,7 +34,8 @@ internal static class HistoryCommand
             "The audit trail of each host's HAProxy configuration, newest first: every rendered version with what caused it (the\n" +
             "commit: short id, subject, author; the containers: started, stopped, became unhealthy, changed address), every\n" +
             "rollback with who asked, every rendering haproxy -c refused and every drift the agent corrected; and how the host's\n" +
-            "agent applied it (runtime or reload, duration) or why it failed. --format json gives the same with every event id.")
+            "agent applied it (runtime or reload, duration) or why it failed, and the services a rendering left out because a\n" +
+            "file they need is missing on the host. --format json gives the same with every event id.")
         {
             host, limit, format, logLevel,
         };

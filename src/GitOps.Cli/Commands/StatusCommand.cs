@@ -20,7 +20,8 @@ internal static class StatusCommand
             "status",
             "Show the latest desired-state commit (and whether it was rejected), the commit in force, and per host the rendered\n" +
             "(desired) version against the version its agent applied: converged, pending, failed (with the last error), or pinned\n" +
-            "by `gitops rollback` to an earlier version until a new commit.")
+            "by `gitops rollback` to an earlier version until a new commit. Under a host, each service left out of its configuration\n" +
+            "because a file it needs (a TLS certificate) is missing there: the service, file:line in Git, the path and the fix.")
         {
             format, logLevel,
         };
@@ -71,6 +72,10 @@ internal static class StatusCommand
                     ? $"pinned (rollback to v{host.AppliedVersion?.ToString(CultureInfo.InvariantCulture)} by {host.PinnedBy ?? "unknown"})"
                     : host.State,
                 host.LastError is { } error ? $"{TextTable.Time(host.LastErrorAt!.Value)} {error}" : "-");
+            foreach (var leftOut in host.LeftOut)
+            {
+                table.Note("not served: " + leftOut);
+            }
         }
 
         return text.Append(table).ToString();

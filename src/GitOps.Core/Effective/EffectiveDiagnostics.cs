@@ -8,4 +8,5 @@ public static class EffectiveDiagnostics
     public const string RedirectDropped = "GITOPS402";
     public const string NetworkMissing = "GITOPS403";
     public const string NoAddress = "GITOPS404";
+    public const string HostFileMissing = "GITOPS405";
 }

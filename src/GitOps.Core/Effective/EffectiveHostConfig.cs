@@ -22,6 +22,12 @@ public sealed record EffectiveHostConfig
     /// <summary>Services placed on the host, in name order, each with its final servers.</summary>
     public required ValueList<EffectiveService> Services { get; init; }
 
+    /// <summary>
+    /// The host-local files the placed services need, in service then path order; a service with a file whose
+    /// <see cref="RequiredFile.Problem"/> is set is not in <see cref="Services"/>.
+    /// </summary>
+    public ValueList<RequiredFile> RequiredFiles { get; init; } = ValueList<RequiredFile>.Empty;
+
     /// <summary>What was left out and why (bad labels, port conflicts, containers off the chosen network).</summary>
     public ValueList<Diagnostic> Diagnostics { get; init; } = ValueList<Diagnostic>.Empty;
 }

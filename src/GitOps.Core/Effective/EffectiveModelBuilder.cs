@@ -2,6 +2,7 @@ using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Diagnostics;
 using GitOps.Core.Discovery;
+using GitOps.Core.Hosts;
 using GitOps.Core.Validation;
 
 namespace GitOps.Core.Effective;
@@ -16,8 +17,13 @@ public static class EffectiveModelBuilder
 {
     private const string SeedPrefix = "seed-";
 
-    /// <summary>Builds the effective model of <paramref name="host"/> from <paramref name="desired"/> and the containers running there.</summary>
-    public static EffectiveHostConfig Build(DesiredState desired, string host, IEnumerable<ObservedContainer> containers)
+    /// <summary>
+    /// Builds the effective model of <paramref name="host"/> from <paramref name="desired"/>, the containers running there
+    /// and what its agent reported of the files the services need (<paramref name="hostFiles"/>). A service needing a file
+    /// reported missing or unreadable is left out, with an error naming the file; a file not reported on (or
+    /// <paramref name="hostFiles"/> null: the host never reported) counts as usable, as before host facts existed.
+    /// </summary>
+    public static EffectiveHostConfig Build(DesiredState desired, string host, IEnumerable<ObservedContainer> containers, IEnumerable<HostFileFact>? hostFiles = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(host);
@@ -41,10 +47,27 @@ public static class EffectiveModelBuilder
             claims[stats.Port] = new PortClaim(stats.Port, ListenMode.Http, tls: false, "the statistics page") { IsStats = true };
         }
 
+        var facts = new Dictionary<string, HostFileFact>(StringComparer.Ordinal);
+        foreach (var fact in hostFiles ?? [])
+        {
+            facts[fact.Path] = fact;
+        }
+
         var services = new List<EffectiveService>();
+        var requiredFiles = new List<RequiredFile>();
         foreach (var service in desired.ServicesOn(host).OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            if (TryClaim(claims, service, diagnostics))
+            if (!TryClaim(claims, service, diagnostics))
+            {
+                continue;
+            }
+
+            // The port stays claimed: what Git says about it holds whether or not the host can serve the service now.
+            var files = FilesOf(service, facts);
+            requiredFiles.AddRange(files);
+            var unusable = files.Where(f => f.Problem is not null).ToList();
+            diagnostics.AddRange(unusable.Select(f => f.LeftOut(host)));
+            if (unusable.Count == 0)
             {
                 services.Add(new EffectiveService
                 {
@@ -67,8 +90,29 @@ public static class EffectiveModelBuilder
             Defaults = desired.Settings.Defaults,
             Stats = desired.Settings.Stats,
             Services = services.ToValueList(),
+            RequiredFiles = requiredFiles.ToValueList(),
             Diagnostics = diagnostics.ToValueList(),
         };
+    }
+
+    /// <summary>The host-local files <paramref name="service"/> needs, each with the problem its host reported, if any.</summary>
+    private static List<RequiredFile> FilesOf(ServiceModel service, Dictionary<string, HostFileFact> facts)
+    {
+        if (service.Listen.Tls is not { } tls)
+        {
+            return [];
+        }
+
+        var certificate = new RequiredFile
+        {
+            Path = tls.Certificate,
+            Service = service.Name,
+            What = "TLS certificate",
+            Setting = "listen.tls.certificate",
+            Source = tls.CertificateSource,
+            Problem = facts.TryGetValue(tls.Certificate, out var fact) ? fact.Problem() : null,
+        };
+        return [certificate];
     }
 
     private static bool TryClaim(Dictionary<int, PortClaim> claims, ServiceModel service, List<Diagnostic> diagnostics)

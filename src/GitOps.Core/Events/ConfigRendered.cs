@@ -1,4 +1,5 @@
 using GitOps.Core.Collections;
+using GitOps.Core.Effective;
 
 namespace GitOps.Core.Events;
 
@@ -20,4 +21,11 @@ public sealed record ConfigRendered : IEvent
 
     /// <summary>Ids of the events that caused this rendering.</summary>
     public ValueList<Guid> Causes { get; init; } = ValueList<Guid>.Empty;
+
+    /// <summary>
+    /// The host-local files the services placed on the host need, with where Git names them. One with a
+    /// <see cref="RequiredFile.Problem"/> was reported unusable by the host, and its service is not in <see cref="Text"/>;
+    /// the agent checks every one of these paths and reports them as <see cref="HostFactsObserved"/>.
+    /// </summary>
+    public ValueList<RequiredFile> RequiredFiles { get; init; } = ValueList<RequiredFile>.Empty;
 }

@@ -21,11 +21,14 @@ public static class StreamNames
     /// <summary>Configurations rendered for one host that <c>haproxy -c</c> refused (never published).</summary>
     public static string Rejected(string host) => "rejected-" + RequireHost(host);
 
-    /// <summary>The host a <c>docker-</c>, <c>config-</c>, <c>applied-</c> or <c>rejected-</c> stream belongs to; null for other streams.</summary>
+    /// <summary>What the agent of one load-balancer host found on its disk (<see cref="HostFactsObserved"/>).</summary>
+    public static string HostFacts(string host) => "host-" + RequireHost(host);
+
+    /// <summary>The host a <c>docker-</c>, <c>config-</c>, <c>applied-</c>, <c>rejected-</c> or <c>host-</c> stream belongs to; null for other streams.</summary>
     public static string? HostOf(string stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        foreach (var prefix in (ReadOnlySpan<string>)["docker-", "config-", "applied-", "rejected-"])
+        foreach (var prefix in (ReadOnlySpan<string>)["docker-", "config-", "applied-", "rejected-", "host-"])
         {
             if (stream.StartsWith(prefix, StringComparison.Ordinal) && stream.Length > prefix.Length)
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using GitOps.Core.Collections;
 using GitOps.Core.Events;
+using GitOps.Core.Hosts;
 using GitOps.Docker.Client;
 using GitOps.Docker.Discovery;
 using GitOps.EventStore;
@@ -26,6 +27,11 @@ namespace GitOps.Reconciler.Agent;
 /// (event ids are derived from the configuration and rollback applied, so a restarted agent never records one twice),
 /// and <see cref="DriftCorrected"/> when the live HAProxy had drifted (checked at start and every
 /// <see cref="AgentOptions.DriftCheckInterval"/>).</item>
+/// <item>Checks the files the configuration needs on this host (<see cref="ConfigRendered.RequiredFiles"/>: TLS certificates) before
+/// each apply and every <see cref="AgentOptions.HostFactsInterval"/>, and records what it finds on <c>host-&lt;host&gt;</c>
+/// (<see cref="HostFactsObserved"/>) when that changes; the controller then renders the host without the services whose
+/// file is missing, or with them again once it is there. A configuration naming a file found missing is not applied: the
+/// controller's next rendering will leave that service out.</item>
 /// <item>Watches the host's Docker engine and stores its containers' events on <c>docker-&lt;host&gt;</c>, when an engine is given and answers.</item>
 /// </list>
 /// Nothing that fails in one step stops the agent: the failure is logged and counted and the step is retried.
@@ -44,6 +50,8 @@ public sealed class AgentHost
     private (long Version, Guid? RollbackRequestId)? lastRecorded;
     private bool lastRecordedRead;
     private Guid? reportedUnknownRollback;
+    private (long Version, Guid? RollbackRequestId)? reportedWaiting;
+    private HostFactsReporter? hostFacts;
     private long failedSteps;
     private long completedSteps;
     private int discoveryRunning;
@@ -56,6 +64,7 @@ public sealed class AgentHost
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DataDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.RuntimeDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.DriftCheckInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.HostFactsInterval, TimeSpan.Zero);
         this.store = store;
         Options = options;
         time = timeProvider ?? TimeProvider.System;
@@ -92,8 +101,11 @@ public sealed class AgentHost
         AgentLog.Starting(logger, Options.Host, Options.ConfigPath, Options.RuntimeDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(Options.ConfigPath)!);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var reporter = new HostFactsReporter(store, Options.Host, Options.Actor, logger);
+        hostFacts = reporter;
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         var discovery = Task.Run(() => RunDiscoveryAsync(stopping.Token), CancellationToken.None);
+        var recheck = Task.Run(() => RecheckHostFilesAsync(reporter, wake.Writer, stopping.Token), CancellationToken.None);
         Task? watch = null;
         try
         {
@@ -122,7 +134,8 @@ public sealed class AgentHost
         finally
         {
             await stopping.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(watch ?? Task.CompletedTask, discovery).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(watch ?? Task.CompletedTask, discovery, recheck).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            hostFacts = null;
             await ShutDownHAProxyAsync().ConfigureAwait(false);
         }
     }
@@ -141,7 +154,7 @@ public sealed class AgentHost
                 reportedUnknownRollback = unknown.EventId;
             }
 
-            var target = decision.Target;
+            var target = await UnlessNeedingMissingFilesAsync(decision.Target, cancellationToken).ConfigureAwait(false);
             if (applier is null)
             {
                 await StartHAProxyAsync(target, cancellationToken).ConfigureAwait(false);
@@ -172,6 +185,64 @@ public sealed class AgentHost
             Interlocked.Increment(ref failedSteps);
             AgentLog.StepFailed(logger, Options.Host, Options.RetryDelay.TotalMilliseconds, ex);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Reports the files <paramref name="target"/> needs; returns null instead of it when its text names one that is not
+    /// usable here (HAProxy would refuse it): the controller renders the host again without that service, which wakes
+    /// the agent. A rollback's target is tried all the same: the operator asked for that exact configuration.
+    /// </summary>
+    private async Task<AgentTarget?> UnlessNeedingMissingFilesAsync(AgentTarget? target, CancellationToken cancellationToken)
+    {
+        if (target is null || hostFacts is null)
+        {
+            return target;
+        }
+
+        var files = await hostFacts.ReportAsync(target, cancellationToken).ConfigureAwait(false);
+        var blocking = target.Config.RequiredFiles
+            .Where(f => f.Problem is null)
+            .Select(f => files.TryGetValue(f.Path, out var fact) ? fact : null)
+            .FirstOrDefault(fact => fact is { State: not HostFileState.Present });
+        if (blocking is null || target.Pinned)
+        {
+            return target;
+        }
+
+        if (!Equals(reportedWaiting, target.Key))
+        {
+            AgentLog.WaitingForRender(logger, Options.Host, target.Config.Version, blocking.Path, blocking.Problem() ?? "is not usable");
+            reportedWaiting = target.Key;
+        }
+
+        return null;
+    }
+
+    /// <summary>Every <see cref="AgentOptions.HostFactsInterval"/>, checks the needed files again and wakes the main loop when they changed.</summary>
+    private async Task RecheckHostFilesAsync(HostFactsReporter reporter, ChannelWriter<bool> wake, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Options.HostFactsInterval, time, cancellationToken).ConfigureAwait(false);
+                if (await reporter.RecheckAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    wake.TryWrite(true);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A store hiccup or an odd file must not end the re-checks: logged, counted, tried again next interval.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref failedSteps);
+                AgentLog.HostFactsFailed(logger, Options.Host, Options.HostFactsInterval.TotalMilliseconds, ex);
+            }
         }
     }
 

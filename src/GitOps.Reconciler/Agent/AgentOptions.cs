@@ -9,7 +9,7 @@ public sealed record AgentOptions
     /// <summary>The <c>/run</c> directory HAProxy's sockets and pid file go in unless told otherwise (<c>RenderOptions.RuntimeDirectory</c>'s default).</summary>
     public const string DefaultRuntimeDirectory = "/run/gitops-haproxy";
 
-    /// <summary>The load-balancer host this agent applies for: it reads <c>config-&lt;host&gt;</c> and writes <c>applied-&lt;host&gt;</c> and <c>docker-&lt;host&gt;</c>.</summary>
+    /// <summary>The load-balancer host this agent applies for: it reads <c>config-&lt;host&gt;</c> and writes <c>applied-&lt;host&gt;</c>, <c>docker-&lt;host&gt;</c> and <c>host-&lt;host&gt;</c>.</summary>
     public required string Host { get; init; }
 
     /// <summary>
@@ -33,6 +33,12 @@ public sealed record AgentOptions
 
     /// <summary>How often the live HAProxy is compared with the applied configuration (and the streams re-read, as a safety net).</summary>
     public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the files the configuration needs (TLS certificates) are checked again on this host, so that a file put
+    /// in place (or removed) is noticed and its service served again (or left out) without a restart.
+    /// </summary>
+    public TimeSpan HostFactsInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Stop HAProxy when the agent stops. Off by default: HAProxy keeps serving the last applied configuration, and the next agent adopts it.</summary>
     public bool StopHAProxyOnShutdown { get; init; }

@@ -3,6 +3,7 @@ using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Effective;
 using GitOps.Core.Events;
+using GitOps.Core.Hosts;
 using GitOps.EventStore;
 using GitOps.HAProxy.Rendering;
 using GitOps.HAProxy.Validation;
@@ -41,7 +42,7 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
         }
 
         var work = declared.Where(h => state.Host(h).IsPending)
-            .Select(h => (Host: h, Config: state.Host(h), Containers: state.ContainersOn(h).ToList()))
+            .Select(h => (Host: h, Config: state.Host(h), Containers: state.ContainersOn(h).ToList(), Files: state.FilesOn(h)))
             .ToList();
         var published = 0;
         await Parallel.ForEachAsync(
@@ -49,7 +50,7 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                if (await RenderHostAsync(desired, commit, item.Host, item.Config, item.Containers, ct).ConfigureAwait(false))
+                if (await RenderHostAsync(desired, commit, item.Host, item.Config, item.Containers, item.Files, ct).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref published);
                 }
@@ -59,10 +60,11 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
 
     public ValueTask DisposeAsync() => checker.DisposeAsync();
 
-    private async Task<bool> RenderHostAsync(DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, CancellationToken cancellationToken)
+    private async Task<bool> RenderHostAsync(
+        DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, ValueList<HostFileFact>? files, CancellationToken cancellationToken)
     {
         var causes = config.PendingCauses.ToValueList();
-        var effective = EffectiveModelBuilder.Build(desired, host, containers);
+        var effective = EffectiveModelBuilder.Build(desired, host, containers, files);
         var text = HAProxyConfigRenderer.Render(effective, options.RenderOptionsFor(host));
         var sha = ContentHash.Sha256Hex(text);
         if (sha == config.Sha256 || sha == config.RejectedSha256)
@@ -96,7 +98,7 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
         }
 
         var version = config.Version + 1;
-        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = sha, Text = text, Commit = commit, Causes = causes };
+        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = sha, Text = text, Commit = commit, Causes = causes, RequiredFiles = effective.RequiredFiles };
         await store.AppendAsync(
             StreamNames.Config(host),
             ExpectedVersion.Exact(config.Version),

@@ -3,20 +3,22 @@ using GitOps.Core.Desired;
 using GitOps.Core.Desired.Loading;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
+using GitOps.Core.Hosts;
 using GitOps.EventStore;
 
 namespace GitOps.Reconciler.Controller;
 
 /// <summary>
 /// The controller's view of the store, built from events alone: the desired state in force, the
-/// containers running on each Docker host, each host's last published configuration, and the inputs
-/// not yet rendered per host. A new leader rebuilds it by replaying the store, so nothing but events
+/// containers running on each Docker host, what each host's agent last reported of its files, each
+/// host's last published configuration, and the inputs not yet rendered per host. A new leader rebuilds it by replaying the store, so nothing but events
 /// carries state from one controller to the next.
 /// </summary>
 internal sealed class ReconcileState
 {
     private readonly Dictionary<string, ObservedContainers> containers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HostConfigState> hosts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ValueList<HostFileFact>> hostFiles = new(StringComparer.Ordinal);
     private ValueList<RepositoryFile>? unloadedFiles;
     private DesiredState? desired;
 
@@ -57,8 +59,11 @@ internal sealed class ReconcileState
 
     public IEnumerable<ObservedContainer> ContainersOn(string host) => ContainersOf(host).ById.Values;
 
+    /// <summary>The files the agent of <paramref name="host"/> last reported on; null when it never reported.</summary>
+    public ValueList<HostFileFact>? FilesOn(string host) => hostFiles.TryGetValue(host, out var files) ? files : null;
+
     /// <summary>
-    /// Applies one event. With <paramref name="pending"/>, an input (a desired state or a container change)
+    /// Applies one event. With <paramref name="pending"/>, an input (a desired state, a container change or host facts)
     /// is remembered as a cause still to render for the hosts it affects; without, it counts as handled.
     /// </summary>
     public void Apply(RecordedEvent recorded, bool pending)
@@ -83,6 +88,10 @@ internal sealed class ReconcileState
             case IDiscoveryEvent discovery:
                 containers[discovery.Host] = ContainersOf(discovery.Host).Apply(discovery);
                 MarkInput(discovery.Host, recorded, pending);
+                break;
+            case HostFactsObserved facts when recorded.Stream == StreamNames.HostFacts(facts.Host):
+                hostFiles[facts.Host] = facts.Files;
+                MarkInput(facts.Host, recorded, pending);
                 break;
             case ConfigRendered rendered:
                 var config = Host(rendered.Host);

@@ -9,9 +9,9 @@ namespace GitOps.Reconciler.ReadModels;
 /// <summary>
 /// The read models of <c>gitops history</c> and <c>gitops status</c>, kept in the store's database:
 /// <c>gitops.rm_commits</c> (every desired-state commit, accepted or rejected), <c>gitops.rm_history_entries</c>
-/// (per host every rendered configuration, rollback, refused rendering and corrected drift, with how it was applied),
+/// (per host every rendered configuration, rollback, refused rendering and corrected drift, with how it was applied and the services a rendering left out),
 /// <c>gitops.rm_causes</c> (every input event as a readable cause, see <see cref="InputCauses"/>) and
-/// <c>gitops.rm_hosts</c> (per host: desired vs applied version, last error, rollback pin) with <c>gitops.rm_rollbacks</c>
+/// <c>gitops.rm_hosts</c> (per host: desired vs applied version, last error, rollback pin, services the latest rendering left out) with <c>gitops.rm_rollbacks</c>
 /// (who asked for which rollback, so a pinned host names its actor). Fed by <see cref="ProjectionRunner"/>, rebuildable from zero.
 /// </summary>
 public sealed class ControllerReadModel : IProjection
@@ -63,7 +63,8 @@ public sealed class ControllerReadModel : IProjection
                 result       text,
                 error        text,
                 kept_version bigint,
-                outcome_id   uuid
+                outcome_id   uuid,
+                left_out     text[] NOT NULL DEFAULT '{}'
             );
             CREATE INDEX IF NOT EXISTS rm_history_entries_at ON gitops.rm_history_entries (at DESC, position DESC);
             CREATE INDEX IF NOT EXISTS rm_history_entries_host_at ON gitops.rm_history_entries (host, at DESC, position DESC);
@@ -81,6 +82,7 @@ public sealed class ControllerReadModel : IProjection
             );
             ALTER TABLE gitops.rm_hosts ADD COLUMN IF NOT EXISTS pinned boolean NOT NULL DEFAULT false;
             ALTER TABLE gitops.rm_hosts ADD COLUMN IF NOT EXISTS pinned_by text;
+            ALTER TABLE gitops.rm_hosts ADD COLUMN IF NOT EXISTS left_out text[] NOT NULL DEFAULT '{}';
             CREATE TABLE IF NOT EXISTS gitops.rm_rollbacks (
                 event_id    uuid PRIMARY KEY,
                 host        text NOT NULL,
@@ -129,23 +131,25 @@ public sealed class ControllerReadModel : IProjection
                 Add(batch, InsertCommitSql, recorded.Version, rejected.Commit, rejected.Branch, rejected.Author, rejected.Message, true, rejected.Errors.ToArray(), 0, at);
                 break;
             case ConfigRendered rendered:
+                var leftOut = rendered.RequiredFiles.Where(f => f.Problem is not null).Select(f => f.LeftOut(rendered.Host).ToString()).ToArray();
                 Add(
                     batch,
                     """
-                    INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, left_out) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                     ON CONFLICT (event_id) DO NOTHING
                     """,
-                    recorded.EventId, HistoryEntryKind.Render, rendered.Host, rendered.Version, at, recorded.Position.Position, rendered.Sha256, rendered.Commit, rendered.Causes.ToArray());
+                    recorded.EventId, HistoryEntryKind.Render, rendered.Host, rendered.Version, at, recorded.Position.Position, rendered.Sha256, rendered.Commit, rendered.Causes.ToArray(), leftOut);
                 Add(
                     batch,
                     """
-                    INSERT INTO gitops.rm_hosts AS h (host, desired_version, desired_commit, rendered_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+                    INSERT INTO gitops.rm_hosts AS h (host, desired_version, desired_commit, rendered_at, updated_at, left_out) VALUES ($1, $2, $3, $4, $4, $5)
                     ON CONFLICT (host) DO UPDATE SET desired_version = greatest(h.desired_version, excluded.desired_version),
                         desired_commit = CASE WHEN excluded.desired_version >= h.desired_version THEN excluded.desired_commit ELSE h.desired_commit END,
                         rendered_at = CASE WHEN excluded.desired_version >= h.desired_version THEN excluded.rendered_at ELSE h.rendered_at END,
+                        left_out = CASE WHEN excluded.desired_version >= h.desired_version THEN excluded.left_out ELSE h.left_out END,
                         updated_at = excluded.updated_at
                     """,
-                    rendered.Host, rendered.Version, rendered.Commit, at);
+                    rendered.Host, rendered.Version, rendered.Commit, at, leftOut);
                 break;
             case ConfigRejected refused:
                 Add(

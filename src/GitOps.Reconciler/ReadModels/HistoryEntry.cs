@@ -61,4 +61,7 @@ public sealed record HistoryEntry
 
     /// <summary>The id of the agent's ConfigApplied or ApplyFailed that <see cref="Result"/> comes from.</summary>
     public Guid? OutcomeEventId { get; init; }
+
+    /// <summary>For a rendering: the services this configuration leaves out because a file they need is not usable on the host, one error line each.</summary>
+    public IReadOnlyList<string> LeftOut { get; init; } = [];
 }

@@ -23,4 +23,10 @@ public sealed record HostStatus
 
     /// <summary>When <see cref="State"/> is <see cref="HostState.Pinned"/>: the actor of the rollback that pinned it.</summary>
     public string? PinnedBy { get; init; }
+
+    /// <summary>
+    /// The services the latest rendered configuration leaves out because a file they need is not usable on the host: one
+    /// error line each, naming the service, where Git names the file, the host, the path and the fix.
+    /// </summary>
+    public IReadOnlyList<string> LeftOut { get; init; } = [];
 }

@@ -83,7 +83,19 @@ internal static class InputCauses
             case DiscoveryResynced resynced:
                 AddResync(batch, recorded, resynced);
                 break;
+            case HostFactsObserved facts:
+                AddCause(batch, recorded, HistoryCauseKind.HostFiles, facts.Host, change: HostFilesChange(facts));
+                break;
         }
+    }
+
+    /// <summary>The files the agent found unusable, or that all are usable.</summary>
+    private static string HostFilesChange(HostFactsObserved facts)
+    {
+        var problems = facts.Files.Where(f => f.Problem() is not null).Select(f => $"{f.Path} {f.Problem()}").ToList();
+        return problems.Count == 0
+            ? $"all {facts.Files.Count} file(s) present"
+            : string.Join("; ", problems);
     }
 
     private static void AddCause(

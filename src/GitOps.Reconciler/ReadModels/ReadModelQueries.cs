@@ -47,7 +47,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
         await using (var command = new NpgsqlCommand(
             $"""
             SELECT e.event_id, e.kind, e.host, e.version, e.at, e.sha256, e.commit, coalesce(c.author, ''), coalesce(c.message, ''), e.actor, e.detail,
-                   e.causes, e.applied_at, e.method, e.duration_ms, e.result, e.error, e.kept_version, e.outcome_id
+                   e.causes, e.applied_at, e.method, e.duration_ms, e.result, e.error, e.kept_version, e.outcome_id, e.left_out
             FROM gitops.rm_history_entries e
             LEFT JOIN LATERAL (SELECT author, message FROM gitops.rm_commits WHERE commit = e.commit ORDER BY desired_version DESC LIMIT 1) c ON true
             WHERE {where}
@@ -82,6 +82,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
                         Error = reader.IsDBNull(16) ? null : reader.GetString(16),
                         KeptVersion = reader.IsDBNull(17) ? null : reader.GetInt64(17),
                         OutcomeEventId = reader.IsDBNull(18) ? null : reader.GetGuid(18),
+                        LeftOut = reader.GetFieldValue<string[]>(19),
                     },
                     reader.GetFieldValue<Guid[]>(11)));
             }
@@ -160,7 +161,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
                         WHEN applied_version = desired_version THEN 'converged'
                         WHEN last_result = 'failed' AND last_error_at >= coalesce(rendered_at, '-infinity') THEN 'failed'
                         ELSE 'pending' END,
-                   last_error, last_error_at, pinned_by
+                   last_error, last_error_at, pinned_by, left_out
             FROM gitops.rm_hosts ORDER BY host
             """,
             connection);
@@ -178,6 +179,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
                 LastError = reader.IsDBNull(5) ? null : reader.GetString(5),
                 LastErrorAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 PinnedBy = reader.IsDBNull(7) ? null : reader.GetString(7),
+                LeftOut = reader.GetFieldValue<string[]>(8),
             });
         }
 

@@ -9,7 +9,7 @@ public sealed class HelpTests
     [InlineData("render", "--repo", "--rev", "--host", "--discovery", "--output-dir")]
     [InlineData("diff", "--repo", "--base", "--head", "--host", "--format", "--exit-code")]
     [InlineData("up", "--repo", "--store", "--docker", "--data-dir", "--host", "--bind")]
-    [InlineData("agent", "--host", "--store", "--data-dir", "--docker", "--runtime-dir", "--drift-interval", "--drain-timeout", "--stop-haproxy-on-exit")]
+    [InlineData("agent", "--host", "--store", "--data-dir", "--docker", "--runtime-dir", "--drift-interval", "--file-check-interval", "--drain-timeout", "--stop-haproxy-on-exit")]
     [InlineData("rollback", "--store", "--data-dir", "--host", "--to", "--actor", "--wait")]
     [InlineData("controller", "--repo", "--store", "--runtime-dir", "--bind")]
     public async Task Help_EveryCommand_DescribesItsOptions(string command, params string[] options)

@@ -6,8 +6,8 @@ namespace GitOps.EndToEnd.Tests.Support;
 /// <summary>Bounded polling: every wait in these tests ends by a deadline, with the last observation in the failure.</summary>
 internal static class Eventually
 {
-    /// <summary>Polls GET http://127.0.0.1:port/ until the body contains <paramref name="expected"/>; returns the body.</summary>
-    public static async Task<string> ServedAsync(int port, string expected, TimeSpan timeout, Func<string>? context = null)
+    /// <summary>Polls GET http://127.0.0.1:port/ (https with <paramref name="tls"/>) until the body contains <paramref name="expected"/>; returns the body.</summary>
+    public static async Task<string> ServedAsync(int port, string expected, TimeSpan timeout, Func<string>? context = null, bool tls = false)
     {
         var last = "";
         return await UntilAsync(
@@ -15,7 +15,7 @@ internal static class Eventually
             {
                 try
                 {
-                    last = await LoopbackHttpClient.GetStringAsync(port);
+                    last = tls ? await LoopbackHttpClient.GetStringOverTlsAsync(port) : await LoopbackHttpClient.GetStringAsync(port);
                 }
                 catch (HttpRequestException ex)
                 {

@@ -29,5 +29,24 @@ internal static class ServiceYaml
             port: 80
         """;
 
+    /// <summary>
+    /// An http service terminating TLS on <paramref name="port"/> with the PEM bundle at <paramref name="certificate"/> (named on
+    /// line 8, column 18), no redirect, and one static server at 127.0.0.1:<paramref name="serverPort"/>.
+    /// </summary>
+    public static string Tls(string name, int port, int serverPort, string certificate) => $$"""
+        apiVersion: gitops/v1
+        kind: Service
+        name: {{name}}
+        listen:
+          port: {{Number(port)}}
+          mode: http
+          tls:
+            certificate: {{certificate}}
+            redirectFrom: null
+        backend:
+          servers:
+            - { name: s1, address: 127.0.0.1:{{Number(serverPort)}} }
+        """;
+
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,8 @@
 using GitOps.Core.Text;
+using GitOps.Core.Collections;
+using GitOps.Core.Effective;
 using GitOps.Core.Events;
+using GitOps.Core.Hosts;
 using GitOps.Docker.Client;
 using GitOps.EventStore;
 using GitOps.Reconciler.Tests.Support;
@@ -193,15 +196,56 @@ public sealed class AgentHostTests(PostgresFixture postgres) : IClassFixture<Pos
         Assert.Equal(["c"], await BodiesAsync(port, 4, cts.Token));
     }
 
+    [Fact]
+    public async Task RunAsync_ConfigNeedingAFileMissingHere_ReportsItAppliesTheRenderingWithoutItAndReportsTheFileAppearing()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var a = new LoopbackHttpServer("a");
+        var host = NewHost();
+        await using var run = new AgentRun(Store, host);
+        run.Options = run.Options with { HostFactsInterval = TimeSpan.FromMilliseconds(200) };
+        var certificate = Path.Combine(run.Directory, "certs", "secure.pem");
+        var needed = new RequiredFile { Path = certificate, Service = "secure", What = "TLS certificate", Setting = "listen.tls.certificate" };
+        var port = LoopbackPorts.GetFree();
+        run.Start();
+
+        // As the controller renders before the host has reported: the service is in, and HAProxy would refuse the text.
+        var withSecure = Config(run, port, ("a", a)) + $"""
+
+            frontend secure
+                bind 127.0.0.1:{LoopbackPorts.GetFree()} ssl crt {certificate}
+                default_backend {HAProxyTestConfig.BackendName}
+            """;
+        await RenderAsync(host, 1, withSecure, "c1", cts.Token, needed);
+        var missing = await StoreEvents.WaitForAsync<HostFactsObserved>(Store, StreamNames.HostFacts(host), _ => true, Wait, cts.Token);
+        Assert.Equal([new HostFileFact { Path = certificate, State = HostFileState.Missing }], missing.Files);
+
+        // The controller's answer to the facts: the service left out.
+        await RenderAsync(host, 2, Config(run, port, ("a", a)), "c1", cts.Token, needed with { Problem = "does not exist" });
+        var applied = await WaitForAppliedAsync(host, 2, cts.Token);
+        Assert.Equal(ApplyMethod.Start, applied.Method);
+        Assert.Equal("a", await LoopbackHttpClient.GetStringAsync(port, cancellationToken: cts.Token));
+
+        // The file appears: noticed by the periodic check, with no new configuration to wake the agent.
+        Directory.CreateDirectory(Path.GetDirectoryName(certificate)!);
+        await File.WriteAllTextAsync(certificate, "certificate and key\n", cts.Token);
+        var present = await StoreEvents.WaitForAsync<HostFactsObserved>(Store, StreamNames.HostFacts(host), f => f.Files[0].State == HostFileState.Present, Wait, cts.Token);
+        Assert.Equal(ContentHash.Sha256Hex("certificate and key\n"), present.Files[0].Sha256);
+        var facts = await StoreEvents.ReadAsync(Store, StreamNames.HostFacts(host), cts.Token);
+        Assert.Equal(2, facts.Count);
+        Assert.Equal("agent@" + host, facts[1].Metadata.Actor);
+        Assert.DoesNotContain((await StoreEvents.ReadAsync(Store, StreamNames.Applied(host), cts.Token)).Select(e => e.Data), e => e is ApplyFailed);
+    }
+
     private static string NewHost() => "lb-" + Guid.NewGuid().ToString("N")[..8];
 
     private static string Config(AgentRun run, int port, params (string Name, LoopbackHttpServer Server)[] servers) =>
         HAProxyTestConfig.Minimal(run.Options.AdminSocketPath, port, servers.Select(s => (s.Name, s.Server.EndPoint)));
 
 
-    private async Task RenderAsync(string host, long version, string text, string commit, CancellationToken cancellationToken)
+    private async Task RenderAsync(string host, long version, string text, string commit, CancellationToken cancellationToken, params RequiredFile[] requiredFiles)
     {
-        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = ContentHash.Sha256Hex(text), Text = text, Commit = commit };
+        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = ContentHash.Sha256Hex(text), Text = text, Commit = commit, RequiredFiles = requiredFiles.ToValueList() };
         await Store.AppendAsync(StreamNames.Config(host), ExpectedVersion.Any, new NewEvent(rendered) { Commit = commit, Actor = "controller" }, cancellationToken);
     }
 

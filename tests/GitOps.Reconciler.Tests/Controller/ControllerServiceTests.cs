@@ -1,4 +1,8 @@
+using GitOps.Core.Collections;
+using GitOps.Core.Diagnostics;
 using GitOps.Core.Events;
+using GitOps.Core.Hosts;
+using GitOps.EventStore;
 using GitOps.Reconciler.ReadModels;
 using GitOps.Reconciler.Tests.Support;
 using GitOps.Testing.Postgres;
@@ -244,6 +248,58 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
         var rendered = await world.RenderedAsync("lb1");
         Assert.Equal(good, Assert.Single(rendered).Commit);
         Assert.DoesNotContain("broken.pem", rendered[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostFacts_CertificateMissingOnOneHost_ThatHostRendersWithoutTheServiceUntilTheFileIsThere()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        const string certificate = "/etc/gitops-test-absent/secure.pem";
+        await DesiredRepo.CommitInitialAsync(world.Git);
+        world.Git.WriteFile("services/secure.yaml", $$"""
+            apiVersion: gitops/v1
+            kind: Service
+            name: secure
+            listen: { port: 8443, mode: http, tls: { certificate: {{certificate}}, redirectFrom: null } }
+            backend:
+              servers:
+                - { name: legacy, address: 192.0.2.10:8080 }
+            """);
+        await world.Git.CommitAsync("add secure");
+        await world.StartControllerAsync();
+        var first = (await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1))[^1];
+        var needed = Assert.Single(((ConfigRendered)first.Data).RequiredFiles);
+        Assert.Equal((certificate, "secure", new SourceLocation("services/secure.yaml", 4, 55), (string?)null), (needed.Path, needed.Service, needed.Source, needed.Problem));
+
+        var missing = await AppendFactsAsync(world, "lb1", new HostFileFact { Path = certificate, State = HostFileState.Missing });
+
+        var without = (ConfigRendered)(await world.WaitForStreamAsync(StreamNames.Config("lb1"), 2))[1].Data;
+        Assert.Equal([missing], without.Causes);
+        Assert.DoesNotContain(certificate, without.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("secure", without.Text, StringComparison.Ordinal);
+        Assert.Contains("192.0.2.10:8080", without.Text, StringComparison.Ordinal);
+        Assert.Equal("does not exist", Assert.Single(without.RequiredFiles).Problem);
+        Assert.Single(await world.ReadStreamAsync(StreamNames.Config("lb2")));
+        var status = await new ReadModelQueries(world.Store).StatusAsync(CancellationToken.None);
+        Assert.Equal(
+            [$"services/secure.yaml:4:55: error GITOPS405: service 'secure' is not served on host 'lb1': its TLS certificate '{certificate}' does not exist there. " +
+             "Put the file at that path on 'lb1', readable by the agent, or change 'listen.tls.certificate'; once the agent sees the file, the service is served again without a restart."],
+            status.Hosts.Single(h => h.Host == "lb1").LeftOut);
+        Assert.Empty(status.Hosts.Single(h => h.Host == "lb2").LeftOut);
+        Assert.Equal(status.Hosts.Single(h => h.Host == "lb1").LeftOut, (await new ReadModelQueries(world.Store).HistoryAsync("lb1", 1, CancellationToken.None))[0].LeftOut);
+
+        await AppendFactsAsync(world, "lb1", new HostFileFact { Path = certificate, State = HostFileState.Present, Sha256 = "00" });
+
+        var back = (ConfigRendered)(await world.WaitForStreamAsync(StreamNames.Config("lb1"), 3))[2].Data;
+        Assert.Equal(((ConfigRendered)first.Data).Text, back.Text);
+        Assert.Empty((await new ReadModelQueries(world.Store).StatusAsync(CancellationToken.None)).Hosts.Single(h => h.Host == "lb1").LeftOut);
+    }
+
+    private static async Task<Guid> AppendFactsAsync(ControllerHarness world, string host, HostFileFact fact)
+    {
+        var facts = new NewEvent(new HostFactsObserved { Host = host, Files = ValueList.Create(fact) });
+        await world.Store.AppendAsync(StreamNames.HostFacts(host), ExpectedVersion.Any, facts, CancellationToken.None);
+        return facts.EventId;
     }
 
     private static Task<List<ConfigRendered>> WaitForCausesAsync(ControllerHarness world, string host, int causes)

@@ -94,6 +94,11 @@ internal static class HistoryText
             yield return "cause: none recorded";
         }
 
+        foreach (var leftOut in entry.LeftOut)
+        {
+            yield return "not served: " + leftOut;
+        }
+
         if (entry.Kind != HistoryEntryKind.Refused)
         {
             yield return Outcome(entry);

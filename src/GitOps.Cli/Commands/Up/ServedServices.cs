@@ -11,7 +11,8 @@ namespace GitOps.Cli.Commands.Up;
 /// <summary>
 /// Where each service of one host is served, as <c>gitops up</c> prints it: the configuration version's commit's desired
 /// state merged with the host's containers (the controller's own derivation, from events alone), one line per service,
-/// e.g. <c>web: http://www.example.com:80/ (host routing) → 2 containers</c>, then the statistics page.
+/// e.g. <c>web: http://www.example.com:80/ (host routing) → 2 containers</c>, then the statistics page. A service the
+/// configuration leaves out because a file it needs is missing on the host reads <c>shop: NOT served: …</c> with the reason.
 /// </summary>
 internal static class ServedServices
 {
@@ -54,6 +55,12 @@ internal static class ServedServices
         foreach (var service in effective.Services)
         {
             lines[service.Name] = $"{service.Name}: {Address(service.Service, bindAddress)} → {Servers(service)}";
+        }
+
+        // The controller judged the host's files when it rendered this version; what it left out is not served.
+        foreach (var file in config.RequiredFiles.Where(f => f.Problem is not null))
+        {
+            lines[file.Service] = $"{file.Service}: NOT served: {file.LeftOut(host)}";
         }
 
         if (effective.Stats is { } stats)

@@ -88,6 +88,7 @@ internal static class ModelBuilder
                     ? new TlsModel
                     {
                         Certificate = tls.Certificate!.Value.Value,
+                        CertificateSource = tls.Certificate.Value.Location,
                         RedirectFrom = tls.RedirectDisabled ? null : (int?)tls.RedirectFrom?.Value ?? new TlsModel { Certificate = tls.Certificate!.Value.Value }.RedirectFrom,
                     }
                     : null,

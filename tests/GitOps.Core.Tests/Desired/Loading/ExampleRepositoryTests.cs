@@ -1,5 +1,6 @@
 using GitOps.Core.Desired;
 using GitOps.Core.Desired.Loading;
+using GitOps.Core.Diagnostics;
 using Xunit;
 
 namespace GitOps.Core.Tests.Desired.Loading;
@@ -26,7 +27,7 @@ public sealed class ExampleRepositoryTests
         Assert.Equal("bridge", state.Settings.Discovery.Network);
 
         var shop = state.Services.Single(s => s.Name == "shop");
-        Assert.Equal(new TlsModel { Certificate = "/etc/gitops/certs/example.pem", RedirectFrom = 80 }, shop.Listen.Tls);
+        Assert.Equal(new TlsModel { Certificate = "/etc/gitops/certs/example.pem", CertificateSource = new("services/shop.yaml", 11, 18), RedirectFrom = 80 }, shop.Listen.Tls);
         Assert.Equal("frontend", shop.Backend.Discover!.Labels["com.docker.compose.service"]);
 
         var postgres = state.Services.Single(s => s.Name == "postgres");
