@@ -61,8 +61,9 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
 
     private async Task<bool> RenderHostAsync(DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, CancellationToken cancellationToken)
     {
-        var causes = config.PendingCauses.ToValueList();
         var effective = EffectiveModelBuilder.Build(desired, host, containers);
+        var served = effective.Services.SelectMany(s => s.Servers).Select(s => s.Container?.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var causes = config.CausesOfChange(served);
         var text = HAProxyConfigRenderer.Render(effective, options.RenderOptionsFor(host));
         var sha = ContentHash.Sha256Hex(text);
         if (sha == config.Sha256 || sha == config.RejectedSha256)
@@ -104,6 +105,7 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
             cancellationToken).ConfigureAwait(false);
         config.Version = version;
         config.Sha256 = sha;
+        config.ServedContainers = served;
         config.ClearPending();
         ControllerLog.HostRendered(logger, host, version, sha[..12], commit, Show(causes));
         return true;
