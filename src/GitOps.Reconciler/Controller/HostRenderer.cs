@@ -63,8 +63,14 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
     private async Task<bool> RenderHostAsync(
         DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, ValueList<HostFileFact>? files, CancellationToken cancellationToken)
     {
+<<<<<<< HEAD
         var causes = config.PendingCauses.ToValueList();
         var effective = EffectiveModelBuilder.Build(desired, host, containers, files);
+=======
+        var effective = EffectiveModelBuilder.Build(desired, host, containers);
+        var served = effective.Services.SelectMany(s => s.Servers).Select(s => s.Container?.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var causes = config.CausesOfChange(served);
+>>>>>>> i12-history
         var text = HAProxyConfigRenderer.Render(effective, options.RenderOptionsFor(host));
         var sha = ContentHash.Sha256Hex(text);
         if (sha == config.Sha256 || sha == config.RejectedSha256)
@@ -106,6 +112,7 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
             cancellationToken).ConfigureAwait(false);
         config.Version = version;
         config.Sha256 = sha;
+        config.ServedContainers = served;
         config.ClearPending();
         ControllerLog.HostRendered(logger, host, version, sha[..12], commit, Show(causes));
         return true;

@@ -118,9 +118,20 @@ internal sealed class ReconcileState
     {
         if (pending)
         {
-            Host(host).AddCause(recorded.EventId);
+            Host(host).AddCause(recorded.EventId, ContainerOf(recorded.Data));
         }
     }
+
+    /// <summary>The container an input is about; null for an input about more (a resync) or none.</summary>
+    private static string? ContainerOf(IEvent input) => input switch
+    {
+        ContainerStarted started => started.ContainerId,
+        ContainerStopped stopped => stopped.ContainerId,
+        ContainerHealthChanged health => health.ContainerId,
+        ContainerAddressChanged address => address.ContainerId,
+        ContainerLabelRejected labels => labels.ContainerId,
+        _ => null,
+    };
 
     private ObservedContainers ContainersOf(string host) =>
         containers.TryGetValue(host, out var known) ? known : ObservedContainers.Empty;

@@ -54,7 +54,7 @@ public sealed class HistoryCommandTests(PostgresFixture database) : IClassFixtur
         await AppendAsync(120, StreamNames.Docker("lb1"), new ContainerHealthChanged { Host = "lb1", ContainerId = Web2, Health = ContainerHealth.Unhealthy }, Web2Unhealthy);
         await AppendAsync(120, StreamNames.Docker("lb1"), new ContainerAddressChanged { Host = "lb1", ContainerId = Web1, Networks = ValueList.Create(new ContainerNetwork("bridge", "172.17.0.9")) }, Web1Moved);
         await AppendAsync(121, StreamNames.Config("lb1"), Rendered(3, Web2Unhealthy, Web1Moved), Id(13));
-        await AppendAsync(122, StreamNames.Applied("lb1"), new ApplyFailed { Host = "lb1", Version = 3, Error = "reload failed: bind :8080: address in use", KeptVersion = 2 }, Id(23));
+        await AppendAsync(122, StreamNames.Applied("lb1"), new ApplyFailed { Host = "lb1", Version = 3, Error = "HAProxy's reload failed: [ALERT] cannot bind socket (Address already in use) for [127.0.0.1:8080]\n[ALERT] Some protocols failed to start their listeners! Exiting.", KeptVersion = 2 }, Id(23));
         await AppendAsync(180, StreamNames.Docker("lb1"), new ContainerStopped { Host = "lb1", ContainerId = Web2, Name = "web-2" }, Web2Stopped);
         await AppendAsync(181, StreamNames.Rejected("lb1"), new ConfigRejected { Host = "lb1", Sha256 = new string('f', 64), Commit = Commit, Errors = ValueList.Create("[ALERT] parsing [haproxy.cfg:31]: 'server web-1' : no address"), Causes = ValueList.Create(Web2Stopped) }, Id(14));
         await AppendAsync(300, StreamNames.Operator, new RollbackRequested { Host = "lb1", ToVersion = 1, Actor = "ann@ops" }, Rollback, Commit);
@@ -82,7 +82,8 @@ public sealed class HistoryCommandTests(PostgresFixture database) : IClassFixtur
             2025-06-01 13:02:01Z  lb1 v3  rendered from commit 1a2b3c4d5e6f "add web"
                 cause: container web-2 became unhealthy
                 cause: container web-1 changed address to 172.17.0.9 (bridge)
-                FAILED 2025-06-01 13:02:02Z: reload failed: bind :8080: address in use; kept v2
+                FAILED 2025-06-01 13:02:02Z: HAProxy's reload failed: [ALERT] cannot bind socket (Address already in use) for [127.0.0.1:8080]
+                    [ALERT] Some protocols failed to start their listeners! Exiting.; kept v2
             2025-06-01 13:01:01Z  lb1 v2  rendered from commit 1a2b3c4d5e6f "add web"
                 cause: container web-2 started
                 applied 2025-06-01 13:01:02Z: runtime, 3 ms

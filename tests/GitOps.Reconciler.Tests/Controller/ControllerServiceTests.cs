@@ -1,5 +1,6 @@
 using GitOps.Core.Collections;
 using GitOps.Core.Diagnostics;
+using GitOps.Core.Discovery;
 using GitOps.Core.Events;
 using GitOps.Core.Hosts;
 using GitOps.EventStore;
@@ -86,6 +87,23 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
         Assert.Equal([3L, 2L, 1L], history.Select(h => h.Version));
         Assert.Equal([revert, change, first], history.Select(h => h.Commit));
         Assert.Equal(["Revert \"web: leastconn\"", "web: leastconn", "add web"], history.Select(h => h.Subject));
+    }
+
+    [Fact]
+    public async Task ContainerNoServiceSelects_IsNotACauseOfTheRenderingItCameWith()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        await DesiredRepo.CommitInitialAsync(world.Git);
+        await world.StartControllerAsync(world.Options(coalesce: TimeSpan.FromSeconds(1)));
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1);
+
+        // One append, so one rendering: a container no service selects, and one the web service selects.
+        var unrelated = new NewEvent(Started("db1", "db"));
+        var web = new NewEvent(Started("c1", "web"));
+        await world.Store.AppendAsync(StreamNames.Docker("lb1"), ExpectedVersion.Any, [unrelated, web], CancellationToken.None);
+
+        var rendered = await world.WaitForStreamAsync(StreamNames.Config("lb1"), 2);
+        Assert.Equal([web.EventId], ((ConfigRendered)rendered[1].Data).Causes);
     }
 
     [Fact]
@@ -314,4 +332,13 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
             },
             () => $"{host}'s renders name {seen} causes; expected {causes}");
     }
+
+    private static ContainerStarted Started(string id, string app) => new()
+    {
+        Host = "lb1",
+        ContainerId = id,
+        Name = app + "-" + id,
+        Labels = new ValueMap(new Dictionary<string, string> { ["app"] = app }),
+        Networks = ValueList.Create(new ContainerNetwork("bridge", "172.17.0.2")),
+    };
 }

@@ -36,10 +36,10 @@ internal static class HistoryText
         var text = new StringBuilder();
         foreach (var entry in entries)
         {
-            text.Append(TextTable.Time(entry.At)).Append("  ").Append(HostAndVersion(entry).PadRight(width)).Append("  ").Append(Headline(entry)).Append('\n');
+            text.Append(TextTable.Time(entry.At)).Append("  ").Append(HostAndVersion(entry).PadRight(width)).Append("  ").Append(Indented(Headline(entry))).Append('\n');
             foreach (var line in Details(entry))
             {
-                text.Append("    ").Append(line).Append('\n');
+                text.Append("    ").Append(Indented(line)).Append('\n');
             }
         }
 
@@ -63,6 +63,9 @@ internal static class HistoryText
         var named = string.Join("; ", entry.Causes.Take(CausesInReason).Select(c => c.Description));
         return entry.Causes.Count > CausesInReason ? Invariant($"{named}; and {entry.Causes.Count - CausesInReason} more") : named;
     }
+
+    /// <summary>A text of several lines (HAProxy's alerts in an apply error) with its later lines indented under the entry.</summary>
+    private static string Indented(string text) => text.ReplaceLineEndings("\n        ");
 
     private static string HostAndVersion(HistoryEntry entry) => Invariant($"{entry.Host} v{entry.Version}");
 
