@@ -19,8 +19,9 @@ internal static class StatusCommand
         var command = new Command(
             "status",
             "Show the latest desired-state commit (and whether it was rejected), the commit in force, and per host the rendered\n" +
-            "(desired) version against the version its agent applied: converged, pending, failed (with the last error), or pinned\n" +
-            "by `gitops rollback` to an earlier version until a new commit.")
+            "(desired) version against the version its agent applied: converged, pending, failed (with the last error), pinned\n" +
+            "by `gitops rollback` to an earlier version until a new commit, or undeclared (an agent runs for a host gitops.yaml does\n" +
+            "not declare, so nothing is rendered for it).")
         {
             format, logLevel,
         };
@@ -71,6 +72,11 @@ internal static class StatusCommand
                     ? $"pinned (rollback to v{host.AppliedVersion?.ToString(CultureInfo.InvariantCulture)} by {host.PinnedBy ?? "unknown"})"
                     : host.State,
                 host.LastError is { } error ? $"{TextTable.Time(host.LastErrorAt!.Value)} {error}" : "-");
+            if (host.State == HostState.Undeclared)
+            {
+                table.Note($"not declared in gitops.yaml (the commit in force declares {string.Join(", ", report.InForce?.Hosts ?? [])}), so nothing is rendered for it: " +
+                           "add it to the hosts of gitops.yaml, or run its agent with --host set to a declared host");
+            }
         }
 
         return text.Append(table).ToString();

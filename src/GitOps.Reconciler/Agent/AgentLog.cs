@@ -44,6 +44,9 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 6113, Level = LogLevel.Information, Message = "Agent for host {Host} stopped; HAProxy {What}")]
     public static partial void Stopped(ILogger logger, string host, string what);
 
+    [LoggerMessage(EventId = 6115, Level = LogLevel.Warning, Message = "Agent for host {Host}: gitops.yaml at commit {Commit} does not declare this host (it declares {Declared}), so nothing will be rendered for it: start the agent with --host set to one of those, or add the host to gitops.yaml")]
+    public static partial void HostNotDeclared(ILogger logger, string host, string commit, string declared);
+
     [LoggerMessage(EventId = 6114, Level = LogLevel.Error, Message = "Agent for host {Host}: container discovery stopped with an error; the agent goes on without it")]
     public static partial void DiscoveryFailed(ILogger logger, string host, Exception exception);
 }
