@@ -26,6 +26,9 @@ internal static partial class ControllerLog
     [LoggerMessage(5007, LogLevel.Warning, "Leadership lost ({LockName}): {Reason}")]
     public static partial void LeadershipLost(ILogger logger, string lockName, string reason);
 
+    [LoggerMessage(5014, LogLevel.Information, "Leadership released ({LockName}): the controller stops")]
+    public static partial void LeadershipReleased(ILogger logger, string lockName);
+
     [LoggerMessage(5008, LogLevel.Information, "Waiting for leadership ({LockName}): another controller leads")]
     public static partial void Following(ILogger logger, string lockName);
 
