@@ -30,7 +30,7 @@ public sealed class MultiHostScenarioTests(PostgresFixture database) : IClassFix
         var runtime = Path.Combine(directory.Root, "{host}");
         string[] common = ["--store", database.ConnectionString, "--runtime-dir", runtime];
         await using var controller = GitOpsProcess.Start(["controller", "--repo", repo.WorkTree, "--bind", "127.0.0.1", .. common]);
-        string[] noDocker = ["--docker", "unix://" + Path.Combine(directory.Root, "no-docker.sock")];
+        string[] noDocker = ["--docker", "none"];
         await using var lb1 = GitOpsProcess.Start(["agent", "--host", "lb1", "--data-dir", Path.Combine(directory.Root, "a1"), "--stop-haproxy-on-exit", .. noDocker, .. common]);
         await using var lb2 = GitOpsProcess.Start(["agent", "--host", "lb2", "--data-dir", Path.Combine(directory.Root, "a2"), "--stop-haproxy-on-exit", .. noDocker, .. common]);
         string Transcripts() => controller.Transcript() + lb1.Transcript() + lb2.Transcript();

@@ -25,8 +25,8 @@ internal static class AgentCommand
             "where the event store is found: the private store a `gitops up --data-dir <dir>` runs (it must be running). " +
             "Default: $GITOPS_DATA_DIR, else $XDG_DATA_HOME/gitops, else ~/.local/share/gitops.";
         var docker = CommonOptions.Docker();
-        docker.Description = "The Docker engine whose containers are discovered: unix:///path/to/docker.sock or tcp://host:port. " +
-                             "Default: $DOCKER_HOST, else unix:///var/run/docker.sock when present; without one (or when it does not answer) the agent runs without discovery.";
+        docker.Description = "The Docker engine whose containers are discovered: unix:///path/to/docker.sock or tcp://host:port, or `none` to run without " +
+                             "discovery. Default: $DOCKER_HOST, else unix:///var/run/docker.sock when present, else none. An engine named or present must answer at start.";
         var runtimeDirectory = RuntimeDirectoryOption();
         var driftInterval = DurationArgument.Option(
             "--drift-interval",
@@ -45,16 +45,25 @@ internal static class AgentCommand
         {
             Description = "Stop HAProxy when the agent stops. Default: HAProxy keeps serving the last applied configuration and the next agent adopts it.",
         };
+        var haproxy = CommonOptions.HAProxy();
         var logLevel = CommonOptions.LogLevel(LogEventLevel.Information);
         var command = new Command(
             "agent",
             "Run the agent of one load-balancer host until Ctrl-C. It runs HAProxy in master-worker mode (adopting one a previous agent\n" +
             "left running), applies the latest configuration the controller rendered for the host (or the one a rollback pinned) by the\n" +
             "cheapest safe path (runtime API, else a hitless reload), records each outcome (ConfigApplied / ApplyFailed), puts drift back,\n" +
+<<<<<<< HEAD
             "and reports the containers of this machine's Docker engine and whether the files the configuration needs (TLS certificates)\n" +
             "are there. The runtime directory must be the controller's.")
         {
             host, docker, runtimeDirectory, driftInterval, fileCheckInterval, drainTimeout, stopHAProxy, logLevel,
+=======
+            "and reports the containers of this machine's Docker engine. The runtime directory must be the controller's. It warns when\n" +
+            "gitops.yaml does not declare its host. At start a missing HAProxy, a Docker engine that does not answer, an unreachable\n" +
+            "store, or a port HAProxy cannot listen on ends it with one line and exit code 2.")
+        {
+            host, docker, runtimeDirectory, driftInterval, drainTimeout, stopHAProxy, haproxy, logLevel,
+>>>>>>> i12-startup
         };
         store.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
@@ -62,8 +71,6 @@ internal static class AgentCommand
             var hostName = RequireHostName(parseResult.GetRequiredValue(host));
             var dockerChoice = DockerEndpointChoice.Choose(parseResult.GetValue(docker));
             var dataDirectory = DataDirectory.Resolve(parseResult.GetValue(store.DataDir));
-            var logger = context.Logger("agent");
-            await using var eventStore = await store.Resolve(parseResult).OpenAsync(logger, "agent@" + hostName, ct).ConfigureAwait(false);
             var options = new AgentOptions
             {
                 Host = hostName,
@@ -74,7 +81,12 @@ internal static class AgentCommand
                 HostFactsInterval = Positive(parseResult.GetValue(fileCheckInterval), "--file-check-interval"),
                 DrainTimeout = parseResult.GetValue(drainTimeout),
                 StopHAProxyOnShutdown = parseResult.GetValue(stopHAProxy),
+                HAProxyProgram = HAProxyProgram.Require(parseResult.GetRequiredValue(haproxy)),
+                StopWhenHAProxyCannotListen = true,
             };
+            await dockerChoice.RequireAnswerAsync(DockerEndpointChoice.ProbeTimeout, ct).ConfigureAwait(false);
+            var logger = context.Logger("agent");
+            await using var eventStore = await store.Resolve(parseResult).OpenAsync(logger, "agent@" + hostName, ct).ConfigureAwait(false);
             try
             {
                 await new AgentHost(eventStore, options, context.LoggerFactory).RunAsync(ct).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using GitOps.Cli.Logging;
 using GitOps.EventStore.Errors;
 using GitOps.EventStore.Local;
 using GitOps.Git;
+using GitOps.HAProxy.Runtime;
 using GitOps.HAProxy.Validation;
 using GitOps.Processes;
 using Microsoft.Extensions.Logging;
@@ -40,13 +41,23 @@ internal sealed class CommandContext(TextWriter output, TextWriter error, ILogge
         }
         catch (Exception ex) when (IsOperatorError(ex))
         {
-            await error.WriteLineAsync($"gitops: error: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"gitops: error: {OneLine(ex)}").ConfigureAwait(false);
             return CliApp.ExitUsage;
         }
     }
 
     private static bool IsOperatorError(Exception ex) =>
         ex is GitSourceException or CommandInputException or ProcessStartException or HAProxyNotFoundException
-            or EventStoreException or LocalPostgresException or PostgresNotInstalledException
+            or EventStoreException or LocalPostgresException or PostgresNotInstalledException or ListenerConflictException
             or UnauthorizedAccessException or IOException;
+
+    /// <summary>The message, with the fix where the exception's own message lacks one, on one line.</summary>
+    private static string OneLine(Exception ex)
+    {
+        var message = ex is NotARepositoryException
+            ? $"{ex.Message}; --repo names the desired-state repository: a git work tree (or a directory in one), a bare repository or a URL " +
+              "(`gitops up` takes the current directory when --repo is not given)"
+            : ex.Message;
+        return message.ReplaceLineEndings(" ");
+    }
 }

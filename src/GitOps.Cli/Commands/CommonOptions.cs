@@ -33,6 +33,13 @@ internal static class CommonOptions
         HelpName = "endpoint",
     };
 
+    public static Option<string> HAProxy() => new("--haproxy")
+    {
+        Description = "The haproxy program: a name looked up on PATH (then in /usr/sbin and /sbin) or a path. Checked at start: without it, nothing can be served.",
+        DefaultValueFactory = _ => "haproxy",
+        HelpName = "program",
+    };
+
     public static Option<string?> Bind()
     {
         var option = new Option<string?>("--bind")

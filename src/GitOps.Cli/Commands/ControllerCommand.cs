@@ -28,6 +28,9 @@ internal static class ControllerCommand
             TimeSpan.FromMilliseconds(75));
         var runtimeDirectory = AgentCommand.RuntimeDirectoryOption();
         var bind = CommonOptions.Bind();
+        var haproxy = CommonOptions.HAProxy();
+        haproxy.Description = "The haproxy program every rendered configuration is checked with (haproxy -c): a name looked up on PATH " +
+                              "(then in /usr/sbin and /sbin) or a path. Checked at start.";
         var logLevel = CommonOptions.LogLevel(LogEventLevel.Information);
         var command = new Command(
             "controller",
@@ -37,15 +40,17 @@ internal static class ControllerCommand
             "fails validation is recorded as rejected and the last good state stays in force. Run two for high availability:\n" +
             "one leads, the other takes over within seconds. One log line per decision goes to standard error.")
         {
-            repo, branch, pollInterval, coalesce, runtimeDirectory, bind, logLevel,
+            repo, branch, pollInterval, coalesce, runtimeDirectory, bind, haproxy, logLevel,
         };
         store.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
         {
+            var haproxyProgram = HAProxyProgram.Require(parseResult.GetRequiredValue(haproxy));
             var logger = context.Logger("controller");
             await using var eventStore = await store.Resolve(parseResult).OpenAsync(logger, "controller", ct).ConfigureAwait(false);
             var options = new ControllerOptions
             {
+                HAProxyProgram = haproxyProgram,
                 Repository = parseResult.GetRequiredValue(repo),
                 Branch = parseResult.GetValue(branch),
                 PollInterval = parseResult.GetValue(pollInterval),

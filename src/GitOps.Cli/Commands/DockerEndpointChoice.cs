@@ -3,14 +3,25 @@ using GitOps.Docker.Client;
 namespace GitOps.Cli.Commands;
 
 /// <summary>
-/// Which Docker engine a long-running command watches: <c>--docker</c>, else <c>DOCKER_HOST</c>, else
-/// <c>/var/run/docker.sock</c> when that socket exists; none otherwise (the command runs without discovery).
+/// Which Docker engine a long-running command watches: <c>--docker</c> (<c>none</c>: no discovery), else <c>DOCKER_HOST</c>,
+/// else <c>/var/run/docker.sock</c> when that socket exists; none otherwise (the command runs without discovery).
 /// </summary>
 internal sealed record DockerEndpointChoice(DockerEndpoint? Endpoint, string Source)
 {
+    /// <summary>The <c>--docker</c> value that turns container discovery off.</summary>
+    public const string None = "none";
+
+    /// <summary>How long a start-up waits for the engine to answer.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
     /// <exception cref="CommandInputException">The endpoint given is not one this tool can use.</exception>
     public static DockerEndpointChoice Choose(string? option)
     {
+        if (option == None)
+        {
+            return new DockerEndpointChoice(null, "--docker none");
+        }
+
         if (option is not null)
         {
             return DockerEndpoint.TryParse(option, out var given, out var problem)
@@ -31,26 +42,45 @@ internal sealed record DockerEndpointChoice(DockerEndpoint? Endpoint, string Sou
             : new DockerEndpointChoice(null, "none");
     }
 
-    /// <summary>Asks the engine its version within <paramref name="timeout"/>: the version, or null with the reason it did not answer.</summary>
-    public async Task<(DockerVersion? Version, string? Problem)> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Why there is no engine to ask, when <see cref="Endpoint"/> is null.</summary>
+    public string WhyNone => Source == "none" ? $"no --docker, no $DOCKER_HOST and no {DockerEndpoint.DefaultSocketPath}" : $"{Source} was given";
+
+    /// <summary>
+    /// The engine's version; null when there is no engine to ask (discovery is off). An engine that was named or whose
+    /// socket exists must answer: a start-up that would silently run without discovery is refused instead.
+    /// </summary>
+    /// <exception cref="CommandInputException">The engine does not answer within <paramref name="timeout"/>.</exception>
+    public async Task<DockerVersion?> RequireAnswerAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (Endpoint is null)
         {
-            return (null, $"no --docker, no $DOCKER_HOST and no {DockerEndpoint.DefaultSocketPath}");
+            return null;
         }
 
         using var client = new DockerClient(Endpoint, new DockerClientOptions { ConnectTimeout = timeout, RequestTimeout = timeout });
+        string problem;
         try
         {
-            return (await client.GetVersionAsync(cancellationToken).ConfigureAwait(false), null);
+            return await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DockerException ex)
         {
-            return (null, ex.Message);
+            // The innermost reason ("there is no socket at …", "Connection refused"): the line names the endpoint itself.
+            problem = ex is DockerConnectionException && ex.InnerException is { } inner and not OperationCanceledException and not TimeoutException
+                ? Innermost(inner).Message
+                : ex.Message;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, $"no answer within {DurationArgument.Show(timeout)}");
+            problem = $"no answer within {DurationArgument.Show(timeout)}";
         }
+
+        var fix = Source == "the default socket"
+            ? $"Start dockerd (or get access to {DockerEndpoint.DefaultSocketPath})"
+            : $"Start dockerd or correct {Source}";
+        var reason = problem.EndsWith('?') ? problem : problem.TrimEnd('.') + ".";
+        throw new CommandInputException($"no Docker engine answers at {Endpoint} ({Source}): {reason} {fix}, or pass --docker {None} to run without container discovery");
     }
+
+    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 }

@@ -19,9 +19,10 @@ internal static class StatusCommand
         var command = new Command(
             "status",
             "Show the latest desired-state commit (and whether it was rejected), the commit in force, and per host the rendered\n" +
-            "(desired) version against the version its agent applied: converged, pending, failed (with the last error), or pinned\n" +
-            "by `gitops rollback` to an earlier version until a new commit. Under a host, each service left out of its configuration\n" +
-            "because a file it needs (a TLS certificate) is missing there: the service, file:line in Git, the path and the fix.")
+            "(desired) version against the version its agent applied: converged, pending, failed (with the last error), pinned\n" +
+            "by `gitops rollback` to an earlier version until a new commit, or undeclared (an agent runs for a host gitops.yaml does\n" +
+            "not declare, so nothing is rendered for it). Under a host, each service left out of its configuration because a file\n" +
+            "it needs (a TLS certificate) is missing there: the service, file:line in Git, the path and the fix.")
         {
             format, logLevel,
         };
@@ -75,6 +76,12 @@ internal static class StatusCommand
             foreach (var leftOut in host.LeftOut)
             {
                 table.Note("not served: " + leftOut);
+            }
+
+            if (host.State == HostState.Undeclared)
+            {
+                table.Note($"not declared in gitops.yaml (the commit in force declares {string.Join(", ", report.InForce?.Hosts ?? [])}), so nothing is rendered for it: " +
+                           "add it to the hosts of gitops.yaml, or run its agent with --host set to a declared host");
             }
         }
 

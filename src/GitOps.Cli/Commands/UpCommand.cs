@@ -24,8 +24,9 @@ internal static class UpCommand
                                     "(<dir>/run). The same directory on restart resumes with the history intact; other commands reach the store " +
                                     "with the same --data-dir. Default: $GITOPS_DATA_DIR, else $XDG_DATA_HOME/gitops, else ~/.local/share/gitops.";
         var docker = CommonOptions.Docker();
-        docker.Description = "The Docker engine whose containers are discovered: unix:///path/to/docker.sock or tcp://host:port. " +
-                             "Default: $DOCKER_HOST, else unix:///var/run/docker.sock when present; when none answers, `up` runs without discovery (static servers only).";
+        docker.Description = "The Docker engine whose containers are discovered: unix:///path/to/docker.sock or tcp://host:port, or `none` to run " +
+                             "without discovery (static servers only). Default: $DOCKER_HOST, else unix:///var/run/docker.sock when present, else none. " +
+                             "An engine named or present must answer at start.";
         var host = new Option<string?>("--host")
         {
             Description = "The load-balancer host this machine is. Default: the one host gitops.yaml declares (`local` when it declares none), " +
@@ -33,6 +34,12 @@ internal static class UpCommand
             HelpName = "name",
         };
         var bind = CommonOptions.Bind();
+        var haproxy = CommonOptions.HAProxy();
+        var postgresBin = new Option<string?>("--postgres-bin")
+        {
+            Description = "Where the PostgreSQL server programs (initdb, pg_ctl) of the private store are. Default: the newest /usr/lib/postgresql/<version>/bin.",
+            HelpName = "dir",
+        };
         var logLevel = CommonOptions.LogLevel(LogEventLevel.Warning);
         var command = new Command(
             "up",
@@ -40,9 +47,11 @@ internal static class UpCommand
             "the repository, and this host's agent with its HAProxy and Docker discovery. Prints where each service is served once\n" +
             "the first configuration is live, then one line per applied change, failed apply and rejected commit. Ctrl-C stops\n" +
             "HAProxy, the controller and the private PostgreSQL; running it again with the same data directory resumes with the\n" +
-            "history intact. `gitops status`, `history` and `rollback` reach its store with the same --data-dir.")
+            "history intact. `gitops status`, `history` and `rollback` reach its store with the same --data-dir.\n" +
+            "What keeps it from starting (HAProxy or PostgreSQL missing, a Docker engine that does not answer, a repository that is\n" +
+            "not one, a data directory user postgres cannot enter, a port another program holds) is one line and exit code 2.")
         {
-            repo, branch, docker, host, bind, logLevel,
+            repo, branch, docker, host, bind, haproxy, postgresBin, logLevel,
         };
         store.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, (context, ct) =>
@@ -54,7 +63,9 @@ internal static class UpCommand
                 DataDirectory: DataDirectory.Resolve(parseResult.GetValue(store.DataDir)),
                 Docker: DockerEndpointChoice.Choose(parseResult.GetValue(docker)),
                 Host: parseResult.GetValue(host),
-                BindAddress: parseResult.GetValue(bind));
+                BindAddress: parseResult.GetValue(bind),
+                HAProxy: HAProxyProgram.Require(parseResult.GetRequiredValue(haproxy)),
+                PostgresBin: parseResult.GetValue(postgresBin));
             return new UpSession(settings, context).RunAsync(ct);
         }, cancellationToken));
         return command;

@@ -33,7 +33,13 @@ internal static class DataDirectory
     /// An agent's own files (HAProxy's config and its last applied copy) under a data directory:
     /// <c>&lt;data-dir&gt;/hosts/&lt;host&gt;</c>, the same for <c>gitops up</c> and <c>gitops agent</c>, so either adopts what the other left.
     /// </summary>
-    public static string HostDirectory(string dataDirectory, string host) => Path.Combine(dataDirectory, "hosts", host);
+    public static string HostDirectory(string dataDirectory, string host) => Path.Combine(dataDirectory, HostsName, host);
+
+    /// <summary>What gitops keeps directly in a data directory: the private store, the agents' files, HAProxy's sockets, up's lock.</summary>
+    public static IReadOnlySet<string> OwnEntries { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        GitOps.EventStore.Local.LocalPostgres.DirectoryName, HostsName, RunName, Commands.Up.DataDirectoryLock.FileName,
+    };
 
     /// <summary>
     /// HAProxy's runtime directory for <c>gitops up</c>: <c>&lt;data-dir&gt;/run</c>, unless that would make its socket paths
@@ -41,7 +47,7 @@ internal static class DataDirectory
     /// </summary>
     public static string RuntimeDirectory(string dataDirectory)
     {
-        var run = Path.Combine(dataDirectory, "run");
+        var run = Path.Combine(dataDirectory, RunName);
         if (System.Text.Encoding.UTF8.GetByteCount(Path.Combine(run, "master.sock")) <= MaxSocketPath)
         {
             return run;
@@ -50,6 +56,10 @@ internal static class DataDirectory
         var digest = ContentHash.Sha256Hex(dataDirectory)[..12];
         return Path.Combine(Path.GetTempPath(), "gitops-run-" + digest);
     }
+
+    private const string HostsName = "hosts";
+
+    private const string RunName = "run";
 
     /// <summary>The longest socket path <c>sockaddr_un</c> holds on Linux (108 bytes with the terminating NUL).</summary>
     private const int MaxSocketPath = 107;

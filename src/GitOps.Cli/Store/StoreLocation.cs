@@ -1,5 +1,6 @@
 using GitOps.Cli.Commands;
 using GitOps.EventStore;
+using GitOps.EventStore.Errors;
 using GitOps.EventStore.Local;
 using Microsoft.Extensions.Logging;
 
@@ -45,9 +46,17 @@ internal sealed record StoreLocation(string? ConnectionString, string? DataDirec
     }
 
     /// <summary>Opens the store (migrating its schema if needed); the caller disposes it.</summary>
+    /// <exception cref="CommandInputException">The data directory's private store is not running, or the database does not answer.</exception>
     public async Task<PostgresEventStore> OpenAsync(ILogger logger, string actor, CancellationToken cancellationToken)
     {
         var options = new EventStoreOptions { ConnectionString = await ConnectionStringAsync(cancellationToken).ConfigureAwait(false), Actor = actor };
-        return await PostgresEventStore.OpenAsync(options, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await PostgresEventStore.OpenAsync(options, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (EventStoreUnavailableException ex)
+        {
+            throw new CommandInputException($"{ex.Message} ({Source}); start that PostgreSQL, or correct {Source}");
+        }
     }
 }

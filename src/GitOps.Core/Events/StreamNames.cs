@@ -9,6 +9,9 @@ public static class StreamNames
     /// <summary>Operator actions: rollbacks and other manual interventions.</summary>
     public const string Operator = "operator";
 
+    /// <summary>Agents starting, one <see cref="AgentStarted"/> per start, whatever their host.</summary>
+    public const string Agents = "agents";
+
     /// <summary>Containers observed on one Docker host.</summary>
     public static string Docker(string host) => "docker-" + RequireHost(host);
 

@@ -17,6 +17,9 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <summary>The database holding the event store.</summary>
     public const string DatabaseName = "gitops";
 
+    /// <summary>The directory under the data directory that holds the cluster, its socket, log and password file.</summary>
+    public const string DirectoryName = "postgres";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly PostgresTools tools;
@@ -62,12 +65,17 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <summary>Initializes (first use), starts or attaches to the server of <paramref name="dataDirectory"/>, and makes sure the <c>gitops</c> database exists.</summary>
     /// <exception cref="PostgresNotInstalledException">The PostgreSQL server binaries are missing.</exception>
     /// <exception cref="LocalPostgresException">initdb or the server start failed.</exception>
-    public static async Task<LocalPostgres> StartAsync(string dataDirectory, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static Task<LocalPostgres> StartAsync(string dataDirectory, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        StartAsync(dataDirectory, PostgresTools.Find(), logger, cancellationToken);
+
+    /// <summary>As <see cref="StartAsync(string, ILogger?, CancellationToken)"/>, with the server programs of <paramref name="tools"/>.</summary>
+    /// <exception cref="LocalPostgresException">initdb or the server start failed.</exception>
+    public static async Task<LocalPostgres> StartAsync(string dataDirectory, PostgresTools tools, ILogger? logger, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        ArgumentNullException.ThrowIfNull(tools);
         logger ??= NullLogger.Instance;
-        var tools = PostgresTools.Find();
-        var root = Path.Combine(Path.GetFullPath(dataDirectory), "postgres");
+        var root = Path.Combine(Path.GetFullPath(dataDirectory), DirectoryName);
         var cluster = ClusterDirectoryOf(root);
         var log = Path.Combine(root, "postgres.log");
         if (!File.Exists(Path.Combine(cluster, "PG_VERSION")))
@@ -113,7 +121,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     public static async Task<string?> ConnectionStringIfRunningAsync(string dataDirectory, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        var root = Path.Combine(Path.GetFullPath(dataDirectory), "postgres");
+        var root = Path.Combine(Path.GetFullPath(dataDirectory), DirectoryName);
         var cluster = ClusterDirectoryOf(root);
         if (!File.Exists(Path.Combine(cluster, "PG_VERSION")) || !await PostgresTools.Find().IsRunningAsync(cluster, cancellationToken).ConfigureAwait(false))
         {

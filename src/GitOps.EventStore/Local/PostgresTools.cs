@@ -28,6 +28,10 @@ public sealed class PostgresTools
     /// <exception cref="PostgresNotInstalledException">No PostgreSQL server is installed.</exception>
     public static PostgresTools Find() => new(PostgresBinaries.FindBinDirectory());
 
+    /// <summary>Tools in <paramref name="binDirectory"/> when given, else <see cref="Find()"/>'s.</summary>
+    /// <exception cref="PostgresNotInstalledException">initdb and pg_ctl are not there.</exception>
+    public static PostgresTools Find(string? binDirectory) => binDirectory is null ? Find() : new(PostgresBinaries.RequireBinDirectory(binDirectory));
+
     /// <summary>The command line running <paramref name="program"/> from the bin directory as the user owning the cluster.</summary>
     public IReadOnlyList<string> Command(string program, IEnumerable<string> arguments)
     {
@@ -51,6 +55,38 @@ public sealed class PostgresTools
         {
             await ProcessRunner.RunCheckedAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", directory], cancellationToken: cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Under root, the first directory on the way from <c>/</c> to <paramref name="directory"/> (itself included) that
+    /// <see cref="ServiceUser"/> may not enter; null when it can reach it, or when this process is not root (the server
+    /// then runs as this process's user).
+    /// </summary>
+    public static async Task<string?> FirstDirectoryClosedToServiceUserAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (OperatingSystem.IsWindows() || !Environment.IsPrivilegedProcess)
+        {
+            return null;
+        }
+
+        var path = new List<string>();
+        for (var current = new DirectoryInfo(Path.GetFullPath(directory)); current is not null; current = current.Parent)
+        {
+            path.Insert(0, current.FullName);
+        }
+
+        // Asked as that user, so owner, group, other bits and ACLs all count as the server will meet them; one process for the whole path.
+        const string firstClosed = "for d in \"$@\"; do [ -x \"$d\" ] || { printf '%s\\n' \"$d\"; exit 1; }; done";
+        var result = await ProcessRunner.RunAsync("runuser", ["-u", ServiceUser, "--", "sh", "-c", firstClosed, "sh", .. path], new ProcessOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return null;
+        }
+
+        var closed = result.StandardOutput.Trim();
+        return closed.Length > 0
+            ? closed
+            : throw new LocalPostgresException($"Cannot tell whether user {ServiceUser} can reach {directory}: {FirstLine(result.StandardError)}", result.StandardError);
     }
 
     /// <summary>Creates a cluster in <paramref name="dataDirectory"/> (UTF8, C locale, superuser <c>postgres</c>) with further initdb <paramref name="options"/>.</summary>

@@ -14,8 +14,8 @@ namespace GitOps.HAProxy.Rendering;
 /// </summary>
 public static class HAProxyConfigRenderer
 {
-    private const string FrontendPrefix = "fe_";
-    private const string StatsFrontend = "gitops_stats";
+    internal const string FrontendPrefix = "fe_";
+    internal const string StatsFrontend = "gitops_stats";
 
     private static readonly string[] CompressedTypes =
     [

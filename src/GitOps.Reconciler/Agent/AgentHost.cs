@@ -33,6 +33,8 @@ namespace GitOps.Reconciler.Agent;
 /// file is missing, or with them again once it is there. A configuration naming a file found missing is not applied: the
 /// controller's next rendering will leave that service out.</item>
 /// <item>Watches the host's Docker engine and stores its containers' events on <c>docker-&lt;host&gt;</c>, when an engine is given and answers.</item>
+/// <item>Records <see cref="AgentStarted"/> at start, and warns when the latest desired state does not declare its host
+/// (at start, and again at each new commit that still does not), since nothing is ever rendered for such a host.</item>
 /// </list>
 /// Nothing that fails in one step stops the agent: the failure is logged and counted and the step is retried.
 /// </summary>
@@ -55,6 +57,8 @@ public sealed class AgentHost
     private long failedSteps;
     private long completedSteps;
     private int discoveryRunning;
+    private string? checkedCommit;
+    private GlobalPosition desiredChecked = GlobalPosition.Start;
 
     public AgentHost(PostgresEventStore store, AgentOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -111,6 +115,8 @@ public sealed class AgentHost
         {
             // Taken before the first read of the streams: whatever is stored after it wakes the loop.
             var from = await RetryAsync(StartPositionAsync, cancellationToken).ConfigureAwait(false);
+            var started = new NewEvent(new AgentStarted { Host = Options.Host }) { EventId = Guid.CreateVersion7(time.GetUtcNow()), Actor = Options.Actor };
+            await RetryAsync(ct => AnnounceAsync(started, ct), cancellationToken).ConfigureAwait(false);
             watch = Task.Run(() => WatchStreamsAsync(from, wake.Writer, stopping.Token), CancellationToken.None);
             var nextDriftCheck = time.GetUtcNow() + Options.DriftCheckInterval;
             var checkDrift = false;
@@ -179,7 +185,7 @@ public sealed class AgentHost
             throw;
         }
 #pragma warning disable CA1031 // The agent outlives any one failure (store down, HAProxy refusing to start, a bug): log, count, retry.
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not ListenerConflictException)
 #pragma warning restore CA1031
         {
             Interlocked.Increment(ref failedSteps);
@@ -278,11 +284,27 @@ public sealed class AgentHost
         {
             // Leaves HAProxy as it is (running or not): the next attempt starts from scratch and adopts what runs.
             await newSupervisor.DisposeAsync().ConfigureAwait(false);
+            var conflict = ListenerConflict.Find(ex.Message, File.Exists(Options.ConfigPath) ? await File.ReadAllTextAsync(Options.ConfigPath, cancellationToken).ConfigureAwait(false) : target?.Config.Text);
+            var stop = conflict is not null && Options.StopWhenHAProxyCannotListen;
             if (firstStart && target is not null)
             {
                 // The host never served anything: its first configuration cannot run here (haproxy -c, a port taken, …).
-                await RecordAsync(AgentEvents.Failed(Options.Host, target, ex.Message, null, ValueList<string>.Empty), target, cancellationToken).ConfigureAwait(false);
-                return;
+                var failed = AgentEvents.Failed(Options.Host, target, conflict?.Describe(Options.Host) ?? ex.Message, null, ValueList<string>.Empty);
+                if (stop)
+                {
+                    // Stored for `gitops status`; the exception below is what the operator reads, once.
+                    await StoreAsync(failed, target, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await RecordAsync(failed, target, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            if (stop)
+            {
+                throw new ListenerConflictException(conflict!, conflict!.Describe(Options.Host), ex);
             }
 
             throw;
@@ -341,6 +363,12 @@ public sealed class AgentHost
                 break;
         }
 
+        await StoreAsync(outcome, target, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends the outcome of an apply of <paramref name="target"/> (after what is pending) under its idempotent id.</summary>
+    private async Task StoreAsync(IEvent outcome, AgentTarget target, CancellationToken cancellationToken)
+    {
         pending.Add(new NewEvent(outcome)
         {
             EventId = AgentEvents.IdFor(Options.Host, target, outcome),
@@ -394,6 +422,41 @@ public sealed class AgentHost
         lastRecordedRead = true;
     }
 
+    /// <summary>
+    /// Records that this agent started and checks its host against the latest desired state; the desired events stored
+    /// after that one are checked as the subscription brings them.
+    /// </summary>
+    private async Task<bool> AnnounceAsync(NewEvent started, CancellationToken cancellationToken)
+    {
+        await store.AppendAsync(StreamNames.Agents, ExpectedVersion.Any, started, cancellationToken).ConfigureAwait(false);
+        await foreach (var recorded in store.ReadStreamAsync(StreamNames.Desired, ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (recorded.Data is DesiredStateObserved observed)
+            {
+                desiredChecked = recorded.Position;
+                CheckDeclared(observed);
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Warns, once per commit, when <paramref name="observed"/> does not declare this agent's host.</summary>
+    private void CheckDeclared(DesiredStateObserved observed)
+    {
+        if (observed.Commit == checkedCommit || DeclaredHosts.Of(observed) is not { } declared)
+        {
+            return;
+        }
+
+        checkedCommit = observed.Commit;
+        if (!declared.Contains(Options.Host, StringComparer.Ordinal))
+        {
+            AgentLog.HostNotDeclared(logger, Options.Host, observed.Commit.Length > 12 ? observed.Commit[..12] : observed.Commit, string.Join(", ", declared));
+        }
+    }
+
     /// <summary>The latest position among the streams the agent reads and writes; the start of the store when they are empty.</summary>
     private async Task<GlobalPosition> StartPositionAsync(CancellationToken cancellationToken)
     {
@@ -424,6 +487,10 @@ public sealed class AgentHost
                     if (recorded.Stream == configStream || (recorded.Data is RollbackRequested request && request.Host == Options.Host && recorded.Stream == StreamNames.Operator))
                     {
                         wake.TryWrite(true);
+                    }
+                    else if (recorded.Data is DesiredStateObserved observed && recorded.Stream == StreamNames.Desired && recorded.Position > desiredChecked)
+                    {
+                        CheckDeclared(observed);
                     }
                 }
             }

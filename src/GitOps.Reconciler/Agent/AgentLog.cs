@@ -46,15 +46,18 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = LogEventIds.Agent + 13, Level = LogLevel.Information, Message = "Agent for host {Host} stopped; HAProxy {What}")]
     public static partial void Stopped(ILogger logger, string host, string what);
 
+    [LoggerMessage(EventId = LogEventIds.Agent + 18, Level = LogLevel.Warning, Message = "Agent for host {Host}: gitops.yaml at commit {Commit} does not declare this host (it declares {Declared}), so nothing will be rendered for it: start the agent with --host set to one of those, or add the host to gitops.yaml")]
+    public static partial void HostNotDeclared(ILogger logger, string host, string commit, string declared);
+
     [LoggerMessage(EventId = LogEventIds.Agent + 14, Level = LogLevel.Error, Message = "Agent for host {Host}: container discovery stopped with an error; the agent goes on without it")]
     public static partial void DiscoveryFailed(ILogger logger, string host, Exception exception);
 
-    [LoggerMessage(EventId = 6115, Level = LogLevel.Information, Message = "Agent for host {Host}: recorded the state of the {Count} files the configuration needs: {Problems}")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 15, Level = LogLevel.Information, Message = "Agent for host {Host}: recorded the state of the {Count} files the configuration needs: {Problems}")]
     public static partial void HostFactsRecorded(ILogger logger, string host, int count, string problems);
 
-    [LoggerMessage(EventId = 6116, Level = LogLevel.Warning, Message = "Agent for host {Host}: version {Version} needs {Path}, which {Problem} on this host; not applied: waiting for the controller to render the host without the service that needs it")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 16, Level = LogLevel.Warning, Message = "Agent for host {Host}: version {Version} needs {Path}, which {Problem} on this host; not applied: waiting for the controller to render the host without the service that needs it")]
     public static partial void WaitingForRender(ILogger logger, string host, long version, string path, string problem);
 
-    [LoggerMessage(EventId = 6117, Level = LogLevel.Error, Message = "Agent for host {Host}: checking the files the configuration needs failed; retrying in {IntervalMs} ms")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 17, Level = LogLevel.Error, Message = "Agent for host {Host}: checking the files the configuration needs failed; retrying in {IntervalMs} ms")]
     public static partial void HostFactsFailed(ILogger logger, string host, double intervalMs, Exception exception);
 }

@@ -1,5 +1,6 @@
 using GitOps.Docker.Client;
 using GitOps.HAProxy.Rendering;
+using GitOps.HAProxy.Runtime;
 
 namespace GitOps.Reconciler.Agent;
 
@@ -42,6 +43,14 @@ public sealed record AgentOptions
 
     /// <summary>Stop HAProxy when the agent stops. Off by default: HAProxy keeps serving the last applied configuration, and the next agent adopts it.</summary>
     public bool StopHAProxyOnShutdown { get; init; }
+
+    /// <summary>
+    /// When HAProxy cannot start because it cannot listen where its configuration says (a port another program holds, a
+    /// port below 1024 without the privilege), end <see cref="AgentHost.RunAsync"/> with a <see cref="ListenerConflictException"/>
+    /// naming the port and whose it is, instead of retrying: for a command-line run, where only the operator can free the port.
+    /// On a host that never served, the failure is stored as <see cref="Core.Events.ApplyFailed"/> first.
+    /// </summary>
+    public bool StopWhenHAProxyCannotListen { get; init; }
 
     /// <summary>The haproxy program: a name looked up on PATH (and /usr/sbin) or a path.</summary>
     public string HAProxyProgram { get; init; } = "haproxy";

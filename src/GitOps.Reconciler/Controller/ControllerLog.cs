@@ -28,6 +28,9 @@ internal static partial class ControllerLog
     [LoggerMessage(LogEventIds.Controller + 7, LogLevel.Warning, "Leadership lost ({LockName}): {Reason}")]
     public static partial void LeadershipLost(ILogger logger, string lockName, string reason);
 
+    [LoggerMessage(LogEventIds.Controller + 14, LogLevel.Information, "Leadership released ({LockName}): the controller stops")]
+    public static partial void LeadershipReleased(ILogger logger, string lockName);
+
     [LoggerMessage(LogEventIds.Controller + 8, LogLevel.Information, "Waiting for leadership ({LockName}): another controller leads")]
     public static partial void Following(ILogger logger, string lockName);
 

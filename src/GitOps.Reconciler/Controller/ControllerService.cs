@@ -161,14 +161,14 @@ public sealed class ControllerService : IAsyncDisposable
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         isLeader = true;
         var monitor = MonitorAsync(leaderLock, session, cancellationToken);
-        var reason = "stopped";
+        string? reason = null;
         try
         {
             await new LeaderSession(store, repository, branch, options, timeProvider, logger).RunAsync(session.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
         {
-            reason = cancellationToken.IsCancellationRequested ? "stopped" : "the lock's connection was lost";
+            reason = cancellationToken.IsCancellationRequested ? null : "the lock's connection was lost";
         }
         catch (WrongExpectedVersionException ex)
         {
@@ -187,7 +187,15 @@ public sealed class ControllerService : IAsyncDisposable
             isLeader = false;
             await session.CancelAsync().ConfigureAwait(false);
             await monitor.ConfigureAwait(false);
-            ControllerLog.LeadershipLost(logger, options.LockName, reason);
+            if (reason is null)
+            {
+                // Stopping on purpose (Ctrl-C) is no loss worth a warning.
+                ControllerLog.LeadershipReleased(logger, options.LockName);
+            }
+            else
+            {
+                ControllerLog.LeadershipLost(logger, options.LockName, reason);
+            }
         }
     }
 

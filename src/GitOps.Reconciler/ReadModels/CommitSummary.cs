@@ -17,4 +17,7 @@ public sealed record CommitSummary
     public required IReadOnlyList<string> Errors { get; init; }
 
     public required DateTimeOffset ObservedAt { get; init; }
+
+    /// <summary>The load-balancer hosts its gitops.yaml declares; empty when rejected or not known (recorded before hosts were kept).</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
 }

@@ -45,6 +45,7 @@ public sealed class ControllerReadModel : IProjection
                 observed_at     timestamptz NOT NULL
             );
             CREATE INDEX IF NOT EXISTS rm_commits_commit ON gitops.rm_commits (commit);
+            ALTER TABLE gitops.rm_commits ADD COLUMN IF NOT EXISTS hosts text[];
             CREATE TABLE IF NOT EXISTS gitops.rm_history_entries (
                 event_id     uuid PRIMARY KEY,
                 kind         text NOT NULL,
@@ -125,10 +126,14 @@ public sealed class ControllerReadModel : IProjection
         switch (recorded.Data)
         {
             case DesiredStateObserved observed when recorded.Stream == StreamNames.Desired:
-                Add(batch, InsertCommitSql, recorded.Version, observed.Commit, observed.Branch, observed.Author, observed.Message, false, Array.Empty<string>(), observed.Services.Count, at);
+                Add(batch, InsertCommitSql, recorded.Version, observed.Commit, observed.Branch, observed.Author, observed.Message, false, Array.Empty<string>(), observed.Services.Count, at, Hosts(DeclaredHosts.Of(observed)));
                 break;
             case DesiredStateRejected rejected when recorded.Stream == StreamNames.Desired:
-                Add(batch, InsertCommitSql, recorded.Version, rejected.Commit, rejected.Branch, rejected.Author, rejected.Message, true, rejected.Errors.ToArray(), 0, at);
+                Add(batch, InsertCommitSql, recorded.Version, rejected.Commit, rejected.Branch, rejected.Author, rejected.Message, true, rejected.Errors.ToArray(), 0, at, Hosts(null));
+                break;
+            case AgentStarted started:
+                // The host is listed from its agent's first start, rendered for or not (e.g. not declared in gitops.yaml).
+                Add(batch, "INSERT INTO gitops.rm_hosts (host, updated_at) VALUES ($1, $2) ON CONFLICT (host) DO NOTHING", started.Host, at);
                 break;
             case ConfigRendered rendered:
                 var leftOut = rendered.RequiredFiles.Where(f => f.Problem is not null).Select(f => f.LeftOut(rendered.Host).ToString()).ToArray();
@@ -227,8 +232,8 @@ public sealed class ControllerReadModel : IProjection
     private static string FirstOf(IReadOnlyList<string> errors) => errors.Count > 0 ? errors[0] : "no details";
 
     private const string InsertCommitSql = """
-        INSERT INTO gitops.rm_commits (desired_version, commit, branch, author, message, rejected, errors, services, observed_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (desired_version) DO NOTHING
+        INSERT INTO gitops.rm_commits (desired_version, commit, branch, author, message, rejected, errors, services, observed_at, hosts)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (desired_version) DO NOTHING
         """;
 
     private const string HostErrorSql = """
@@ -236,6 +241,10 @@ public sealed class ControllerReadModel : IProjection
         ON CONFLICT (host) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at,
             last_result = coalesce(excluded.last_result, h.last_result), updated_at = excluded.updated_at
         """;
+
+    /// <summary>The declared hosts as a text[] parameter; NULL when not known.</summary>
+    private static NpgsqlParameter Hosts(IReadOnlyList<string>? hosts) =>
+        new() { Value = hosts is null ? DBNull.Value : hosts.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     /// <summary>Adds one command to <paramref name="batch"/>; a null value is a text null, an <see cref="NpgsqlParameter"/> is taken as it is.</summary>
     internal static void Add(NpgsqlBatch batch, string sql, params object?[] values)

@@ -13,7 +13,7 @@ public sealed record HostStatus
     /// <summary>The version the agent last applied; null when it never reported.</summary>
     public long? AppliedVersion { get; init; }
 
-    /// <summary><see cref="HostState.Converged"/>, <see cref="HostState.Pending"/>, <see cref="HostState.Failed"/> or <see cref="HostState.Pinned"/>.</summary>
+    /// <summary><see cref="HostState.Converged"/>, <see cref="HostState.Pending"/>, <see cref="HostState.Failed"/>, <see cref="HostState.Pinned"/> or <see cref="HostState.Undeclared"/>.</summary>
     public required string State { get; init; }
 
     /// <summary>The last apply failure or refused render; null when none.</summary>

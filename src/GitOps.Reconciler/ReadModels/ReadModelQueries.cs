@@ -169,13 +169,14 @@ public sealed class ReadModelQueries(PostgresEventStore store)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            var host = reader.GetString(0);
             hosts.Add(new HostStatus
             {
-                Host = reader.GetString(0),
+                Host = host,
                 DesiredVersion = reader.GetInt64(1),
                 DesiredCommit = reader.IsDBNull(2) ? null : reader.GetString(2),
                 AppliedVersion = reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                State = reader.GetString(4),
+                State = inForce is { Hosts.Count: > 0 } && !inForce.Hosts.Contains(host, StringComparer.Ordinal) ? HostState.Undeclared : reader.GetString(4),
                 LastError = reader.IsDBNull(5) ? null : reader.GetString(5),
                 LastErrorAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 PinnedBy = reader.IsDBNull(7) ? null : reader.GetString(7),
@@ -193,7 +194,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
     {
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT commit, branch, author, message, rejected, errors, observed_at FROM gitops.rm_commits
+            SELECT commit, branch, author, message, rejected, errors, observed_at, hosts FROM gitops.rm_commits
             {(onlyAccepted ? "WHERE NOT rejected" : "")} ORDER BY desired_version DESC LIMIT 1
             """,
             connection);
@@ -212,6 +213,7 @@ public sealed class ReadModelQueries(PostgresEventStore store)
             Rejected = reader.GetBoolean(4),
             Errors = reader.GetFieldValue<string[]>(5),
             ObservedAt = reader.GetFieldValue<DateTimeOffset>(6),
+            Hosts = reader.IsDBNull(7) ? [] : reader.GetFieldValue<string[]>(7),
         };
     }
 }

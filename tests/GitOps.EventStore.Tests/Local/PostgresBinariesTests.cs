@@ -13,7 +13,8 @@ public sealed class PostgresBinariesTests
         var ex = Assert.Throws<PostgresNotInstalledException>(() => PostgresBinaries.FindBinDirectory(root));
 
         Assert.Equal(
-            $"No PostgreSQL server binaries (initdb, pg_ctl) found under {root}/<version>/bin; run deploy/setup.sh to install the postgresql package, or pass --store with a connection string.",
+            $"No PostgreSQL server binaries (initdb, pg_ctl) found under {root}/<version>/bin; run deploy/setup.sh to install the postgresql package, " +
+            "point --postgres-bin at the directory holding them, or pass --store with a connection string.",
             ex.Message);
     }
 

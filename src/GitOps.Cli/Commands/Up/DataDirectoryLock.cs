@@ -6,6 +6,9 @@ namespace GitOps.Cli.Commands.Up;
 /// </summary>
 internal sealed class DataDirectoryLock : IDisposable
 {
+    /// <summary>The lock file's name in the data directory.</summary>
+    public const string FileName = "up.lock";
+
     private readonly FileStream stream;
 
     private DataDirectoryLock(FileStream stream)
@@ -16,7 +19,7 @@ internal sealed class DataDirectoryLock : IDisposable
     /// <exception cref="CommandInputException">Another process holds the lock.</exception>
     public static DataDirectoryLock Acquire(string dataDirectory)
     {
-        var path = Path.Combine(dataDirectory, "up.lock");
+        var path = Path.Combine(dataDirectory, FileName);
         try
         {
             // FileShare.None takes an advisory flock on Unix: a second `up` (or this one killed and restarted) finds it free only once the holder is gone.

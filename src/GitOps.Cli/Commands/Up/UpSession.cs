@@ -2,6 +2,7 @@ using System.Globalization;
 using GitOps.Cli.Store;
 using GitOps.Core.Desired;
 using GitOps.Core.Desired.Loading;
+using GitOps.Docker.Client;
 using GitOps.EventStore;
 using GitOps.EventStore.Local;
 using GitOps.Git;
@@ -18,33 +19,37 @@ namespace GitOps.Cli.Commands.Up;
 /// </summary>
 internal sealed class UpSession(UpSettings settings, CommandContext context)
 {
-    private static readonly TimeSpan DockerProbeTimeout = TimeSpan.FromSeconds(3);
-
     private readonly ILogger logger = context.Logger("up");
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // What can keep `up` from starting is checked before anything is created or started: each is one line and exit code 2.
+        var postgres = settings.Store.ConnectionString is null ? PostgresTools.Find(settings.PostgresBin) : null;
+        var docker = await settings.Docker.RequireAnswerAsync(DockerEndpointChoice.ProbeTimeout, cancellationToken).ConfigureAwait(false);
+        var repository = await GitRepository.OpenAsync(settings.Repository, null, logger, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(settings.DataDirectory);
         using var directoryLock = DataDirectoryLock.Acquire(settings.DataDirectory);
         await SayAsync($"gitops up: data directory {settings.DataDirectory}").ConfigureAwait(false);
         LocalPostgres? privateStore = null;
         try
         {
-            string connectionString;
-            if (settings.Store.ConnectionString is { } named)
+            PostgresEventStore store;
+            if (postgres is null)
             {
-                connectionString = named;
                 await SayAsync($"event store: the one {settings.Store.Source} names").ConfigureAwait(false);
+                store = await settings.Store.OpenAsync(logger, "up", cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                privateStore = await StartPrivateStoreAsync(cancellationToken).ConfigureAwait(false);
-                connectionString = privateStore.ConnectionString;
+                privateStore = await StartPrivateStoreAsync(postgres, cancellationToken).ConfigureAwait(false);
+                store = await PostgresEventStore.OpenAsync(
+                    new EventStoreOptions { ConnectionString = privateStore.ConnectionString, Actor = "up" }, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
-            await using var store = await PostgresEventStore.OpenAsync(
-                new EventStoreOptions { ConnectionString = connectionString, Actor = "up" }, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await RunServicesAsync(store, cancellationToken).ConfigureAwait(false);
+            await using (store.ConfigureAwait(false))
+            {
+                return await RunServicesAsync(store, repository, docker, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -58,21 +63,25 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         }
     }
 
-    private async Task<LocalPostgres> StartPrivateStoreAsync(CancellationToken cancellationToken)
+    private async Task<LocalPostgres> StartPrivateStoreAsync(PostgresTools tools, CancellationToken cancellationToken)
     {
-        RequireReachableByServiceUser(settings.DataDirectory);
-        var root = Path.Combine(settings.DataDirectory, "postgres");
+        if (await PostgresPassage.OpenAsync(settings.DataDirectory, cancellationToken).ConfigureAwait(false) is { } opened)
+        {
+            await SayAsync("notice: " + opened).ConfigureAwait(false);
+        }
+
+        var root = Path.Combine(settings.DataDirectory, LocalPostgres.DirectoryName);
         await SayAsync(File.Exists(Path.Combine(root, "data", "PG_VERSION"))
             ? $"event store: starting the private PostgreSQL in {root}…"
             : $"event store: initializing a private PostgreSQL in {root} (initdb: first run only, a few seconds)…").ConfigureAwait(false);
         var started = TimeProvider.System.GetTimestamp();
-        var server = await LocalPostgres.StartAsync(settings.DataDirectory, logger, cancellationToken).ConfigureAwait(false);
+        var server = await LocalPostgres.StartAsync(settings.DataDirectory, tools, logger, cancellationToken).ConfigureAwait(false);
         await SayAsync(Invariant(
             $"event store: private PostgreSQL on 127.0.0.1:{server.Port} {(server.Reused ? "(already running)" : $"started in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s")}; other commands reach it with --data-dir {settings.DataDirectory}")).ConfigureAwait(false);
         return server;
     }
 
-    private async Task<int> RunServicesAsync(PostgresEventStore store, CancellationToken cancellationToken)
+    private async Task<int> RunServicesAsync(PostgresEventStore store, GitRepository repository, DockerVersion? docker, CancellationToken cancellationToken)
     {
         var runtimeDirectory = DataDirectory.RuntimeDirectory(settings.DataDirectory);
         var controllerOptions = new ControllerOptions
@@ -80,28 +89,30 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
             Repository = settings.Repository,
             Branch = settings.Branch,
             RenderOptions = new RenderOptions { RuntimeDirectory = runtimeDirectory, BindAddress = settings.BindAddress },
+            HAProxyProgram = settings.HAProxy,
         };
         await SayAsync($"repository: {settings.Repository}").ConfigureAwait(false);
         await using var controller = new ControllerService(store, controllerOptions, context.LoggerFactory);
         await controller.StartAsync(cancellationToken).ConfigureAwait(false);
-        var choice = HostChoice.Choose(settings.Host, await DesiredAtHeadAsync(controller.Branch!, cancellationToken).ConfigureAwait(false));
+        var choice = HostChoice.Choose(settings.Host, await DesiredAtHeadAsync(repository, controller.Branch!, cancellationToken).ConfigureAwait(false));
         await SayAsync($"controller: following branch {controller.Branch}; this machine is host '{choice.Host}'").ConfigureAwait(false);
         if (choice.Notice is { } notice)
         {
             await SayAsync("notice: " + notice).ConfigureAwait(false);
         }
 
-        var (version, problem) = await settings.Docker.ProbeAsync(DockerProbeTimeout, cancellationToken).ConfigureAwait(false);
-        await SayAsync(version is not null
-            ? $"docker: {settings.Docker.Endpoint} (Docker {version.Version}): containers are discovered as host '{choice.Host}'"
-            : $"notice: no Docker engine answers ({problem}): running without container discovery, static servers only. Use --docker to name one.").ConfigureAwait(false);
+        await SayAsync(docker is not null
+            ? $"docker: {settings.Docker.Endpoint} (Docker {docker.Version}): containers are discovered as host '{choice.Host}'"
+            : $"notice: no Docker engine ({settings.Docker.WhyNone}): running without container discovery, static servers only. Use --docker to name one.").ConfigureAwait(false);
         var agentOptions = new AgentOptions
         {
             Host = choice.Host,
             DataDirectory = DataDirectory.HostDirectory(settings.DataDirectory, choice.Host),
             RuntimeDirectory = runtimeDirectory,
-            DockerEndpoint = version is not null ? settings.Docker.Endpoint : null,
+            DockerEndpoint = settings.Docker.Endpoint,
             StopHAProxyOnShutdown = true,
+            HAProxyProgram = settings.HAProxy,
+            StopWhenHAProxyCannotListen = true,
         };
         await SayAsync($"agent: HAProxy config in {Path.GetDirectoryName(agentOptions.ConfigPath)}, sockets in {runtimeDirectory}; starting HAProxy with the first configuration…").ConfigureAwait(false);
         var agent = new AgentHost(store, agentOptions, context.LoggerFactory);
@@ -123,45 +134,25 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         await reporter.ConfigureAwait(false);
         try
         {
+            // An agent that stopped by itself (HAProxy cannot listen) throws why here: the command's one error line.
             await agentRun.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The agent ends by cancellation.
         }
+        finally
+        {
+            await SayAsync("stopping: controller…").ConfigureAwait(false);
+            await controller.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
 
-        await SayAsync("stopping: controller…").ConfigureAwait(false);
-        await controller.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return CliApp.ExitOk;
     }
 
-    /// <summary>
-    /// As root, the private PostgreSQL runs as user <c>postgres</c>, which must be able to walk down to the data directory:
-    /// a home directory of mode 700 (root's own, by default) would make initdb fail with a bare "permission denied".
-    /// </summary>
-    /// <exception cref="CommandInputException">A directory on the way is closed to other users.</exception>
-    private static void RequireReachableByServiceUser(string dataDirectory)
-    {
-        if (OperatingSystem.IsWindows() || !Environment.IsPrivilegedProcess)
-        {
-            return;
-        }
-
-        for (var directory = new DirectoryInfo(dataDirectory).Parent; directory is not null; directory = directory.Parent)
-        {
-            if (directory.Exists && (directory.UnixFileMode & UnixFileMode.OtherExecute) == 0)
-            {
-                throw new CommandInputException(
-                    $"the private PostgreSQL runs as user {PostgresTools.ServiceUser}, which cannot enter {directory.FullName}: give `up` a --data-dir " +
-                    "it can reach (e.g. /var/lib/gitops), or name a store with --store or $GITOPS_STORE");
-            }
-        }
-    }
-
     /// <summary>The desired state at the head of the followed branch; null when it does not load.</summary>
-    private async Task<DesiredState?> DesiredAtHeadAsync(string branch, CancellationToken cancellationToken)
+    private static async Task<DesiredState?> DesiredAtHeadAsync(GitRepository repository, string branch, CancellationToken cancellationToken)
     {
-        var repository = await GitRepository.OpenAsync(settings.Repository, null, logger, cancellationToken).ConfigureAwait(false);
         var snapshot = await repository.ReadCommitAsync("refs/heads/" + branch, cancellationToken).ConfigureAwait(false);
         return DesiredStateLoader.Load(snapshot.Files).State;
     }

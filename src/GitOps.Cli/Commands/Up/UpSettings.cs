@@ -10,6 +10,8 @@ namespace GitOps.Cli.Commands.Up;
 /// <param name="Docker">The Docker engine to try.</param>
 /// <param name="Host">The <c>--host</c> value; null to choose from gitops.yaml.</param>
 /// <param name="BindAddress">Where frontends listen; null for every address.</param>
+/// <param name="HAProxy">The haproxy program, found.</param>
+/// <param name="PostgresBin">Where initdb and pg_ctl are for the private store; null for the newest Debian PostgreSQL.</param>
 internal sealed record UpSettings(
     string Repository,
     string? Branch,
@@ -17,4 +19,6 @@ internal sealed record UpSettings(
     string DataDirectory,
     DockerEndpointChoice Docker,
     string? Host,
-    string? BindAddress);
+    string? BindAddress,
+    string HAProxy,
+    string? PostgresBin);
