@@ -11,9 +11,8 @@ using Xunit;
 namespace GitOps.EndToEnd.Tests;
 
 /// <summary>
-/// The long-running commands stopped as a terminal stops them: each runs as a terminal job (leading a process group
-/// of its own), and the signal goes to the whole group, as Ctrl-C (SIGINT) and a closed terminal (SIGHUP) send it, so
-/// it also reaches every child left in that group.
+/// The long-running commands stopped as a terminal stops them: Ctrl-C is SIGINT to the job's whole process group, so it
+/// also reaches every child left in that group; a closed terminal is a real pseudo-terminal hung up under the process.
 /// </summary>
 public sealed class TerminalSignalTests(PostgresFixture database) : IClassFixture<PostgresFixture>
 {
@@ -57,18 +56,24 @@ public sealed class TerminalSignalTests(PostgresFixture database) : IClassFixtur
             "--docker", "unix://" + Path.Combine(directory.Root, "no-docker.sock"),
         ];
 
-        // The terminal closed (or the SSH session dropped): SIGHUP runs the same shutdown as SIGTERM.
-        await using (var up = GitOpsProcess.StartAsTerminalJob(upArguments))
+        // The terminal closed (its window, or the SSH session dropped): the kernel hangs it up and sends `up` SIGHUP,
+        // which runs the shutdown SIGTERM runs, though nothing can be printed any more.
+        var log = Path.Combine(directory.Root, "up-on-a-terminal.log");
+        await using (var terminal = GitOpsProcess.StartOnTerminal(log, upArguments))
         {
-            await up.WaitForOutputAsync("Serving host 'local'", TimeSpan.FromSeconds(90));
+            await terminal.WaitForOutputAsync("Serving host 'local'", TimeSpan.FromSeconds(90));
+            var up = terminal.TerminalJobPid();
             var master = MasterPid(directory);
 
-            await up.SignalGroupAsync("HUP", Stop);
+            await terminal.KillAsync();
 
-            await AssertStoppedInOrderAsync(up, directory, master, port);
+            await Eventually.UntilAsync(() => Task.FromResult(PosixSignals.IsRunning(up) ? null : "exited"), Stop, () => File.ReadAllText(log));
+            var text = await File.ReadAllTextAsync(log);
+            Assert.Contains("Local PostgreSQL stopped", text, StringComparison.Ordinal);
+            await AssertStoppedInOrderAsync(text, directory, master, port);
         }
 
-        // Ctrl-C: the terminal's SIGINT reaches `up` only, which stops HAProxy and PostgreSQL itself.
+        // Ctrl-C: the terminal's SIGINT to the whole group reaches `up` only, which stops HAProxy and PostgreSQL itself.
         await using (var up = GitOpsProcess.StartAsTerminalJob(upArguments))
         {
             await up.WaitForOutputAsync("Serving host 'local'", TimeSpan.FromSeconds(90));
@@ -76,17 +81,17 @@ public sealed class TerminalSignalTests(PostgresFixture database) : IClassFixtur
 
             Assert.Equal(0, await up.SignalGroupAsync("INT", Stop));
 
-            await AssertStoppedInOrderAsync(up, directory, master, port);
+            Assert.Contains("stopping the private PostgreSQL…", up.Output, StringComparison.Ordinal);
+            Assert.Contains("gitops up: stopped", up.Output, StringComparison.Ordinal);
+            await AssertStoppedInOrderAsync(up.Error, directory, master, port);
         }
     }
 
-    private static async Task AssertStoppedInOrderAsync(GitOpsProcess up, UpDirectory directory, int master, int port)
+    /// <summary>HAProxy was stopped by `up` (a soft stop: connections in flight finish), not killed by the terminal's signal; nothing is left.</summary>
+    private static async Task AssertStoppedInOrderAsync(string log, UpDirectory directory, int master, int port)
     {
-        Assert.Contains("stopping the private PostgreSQL…", up.Output, StringComparison.Ordinal);
-        Assert.Contains("gitops up: stopped", up.Output, StringComparison.Ordinal);
-        // Stopped by `up` (a soft stop: connections in flight finish), not killed by the terminal's signal.
-        Assert.Contains($"HAProxy master {master.ToString(CultureInfo.InvariantCulture)} stopped (soft stop)", up.Error, StringComparison.Ordinal);
-        Assert.False(PosixSignals.IsRunning(master), up.Transcript());
+        Assert.Contains($"HAProxy master {master.ToString(CultureInfo.InvariantCulture)} stopped (soft stop)", log, StringComparison.Ordinal);
+        Assert.False(PosixSignals.IsRunning(master), log);
         await Assert.ThrowsAsync<HttpRequestException>(() => LoopbackHttpClient.GetStringAsync(port));
         Assert.Null(await LocalPostgres.ConnectionStringIfRunningAsync(directory.Data, CancellationToken.None));
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using GitOps.Processes;
+using GitOps.Testing;
 
 namespace GitOps.EndToEnd.Tests.Support;
 
@@ -62,6 +63,23 @@ internal sealed class GitOpsProcess : IAsyncDisposable
     /// own, which <see cref="SignalGroupAsync"/> signals as a whole, the way Ctrl-C and a closed terminal do.
     /// </summary>
     public static GitOpsProcess StartAsTerminalJob(params string[] arguments) => Start([.. OwnSession.Command(Dotnet, [Dll, .. arguments])], arguments);
+
+    /// <summary>
+    /// Starts <c>gitops arguments…</c> on a pseudo-terminal of its own (util-linux <c>script</c>), as in a terminal window:
+    /// it leads the terminal's session, its standard output comes back through <c>script</c>, its log goes to
+    /// <paramref name="errorLog"/>. <see cref="KillAsync"/> then closes the terminal: the kernel hangs it up and sends
+    /// gitops (<see cref="TerminalJobPid"/>) SIGHUP, and its writes to the terminal fail from then on.
+    /// </summary>
+    public static GitOpsProcess StartOnTerminal(string errorLog, params string[] arguments)
+    {
+        var command = string.Join(' ', new[] { Dotnet, Dll }.Concat(arguments).Select(DetachedShell.Quote));
+        var script = ProcessRunner.FindOnPath("script") ?? throw new InvalidOperationException("util-linux's script is not installed.");
+        return Start([script, "--quiet", "--command", $"exec {command} 2>{DetachedShell.Quote(errorLog)}", "/dev/null"], arguments);
+    }
+
+    /// <summary>The pid of gitops itself when started by <see cref="StartOnTerminal"/> (a child of <c>script</c>).</summary>
+    public int TerminalJobPid() =>
+        int.Parse(File.ReadAllText($"/proc/{Id.ToString(CultureInfo.InvariantCulture)}/task/{Id.ToString(CultureInfo.InvariantCulture)}/children").Trim(), CultureInfo.InvariantCulture);
 
     private static GitOpsProcess Start(string[] command, string[] arguments)
     {
