@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's first command: installs what gitops needs (deploy/setup.sh), builds it, and runs
-# the main job, `gitops up`, on the example repository until Ctrl-C.
+# The README's first command: installs what gitops needs (deploy/setup.sh), installs the `gitops`
+# command (published to /opt/gitops, run as /usr/local/bin/gitops; as another user ~/.local/opt/gitops
+# and ~/.local/bin/gitops), and runs the main job, `gitops up`, on the example repository until Ctrl-C.
 #
 #   deploy/quickstart.sh [--repo <path|url>]
 #
@@ -9,6 +10,10 @@
 # (under the data directory — /var/lib/gitops as root — reused on the next run), and a few labelled demo containers when a
 # Docker engine answers, so every example service has something behind it. Run as root: the
 # example listens on ports 80, 443 and 15432.
+#
+# Ctrl-C (or closing the terminal) stops `gitops up`: HAProxy, the controller and the private
+# PostgreSQL. The Docker engine and the demo containers keep running; a dockerd this script started
+# runs in a session of its own, and the script says how to stop it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$(pwd)
@@ -21,9 +26,42 @@ fi
 say() { echo "quickstart: $*"; }
 
 deploy/setup.sh
-say "building gitops"
-dotnet build src/GitOps.Cli -c Release -nologo -clp:NoSummary -v:quiet
-gitops=(dotnet "$project/src/GitOps.Cli/bin/Release/net10.0/gitops.dll")
+
+# Publishes gitops next to the previous install and swaps it in whole, then puts a `gitops` command
+# on PATH that runs it with the .NET runtime it was built with. Sets $gitops to what the user types.
+install_gitops() {
+  local home bin
+  if [[ $(id -u) -eq 0 ]]; then
+    home=/opt/gitops bin=/usr/local/bin
+  else
+    home=$HOME/.local/opt/gitops bin=$HOME/.local/bin
+  fi
+  say "building gitops and installing it in $home"
+  rm -rf "$home.new"
+  dotnet publish src/GitOps.Cli -c Release -o "$home.new" -nologo -clp:NoSummary -v:quiet
+  rm -rf "$home.old"
+  if [[ -d "$home" ]]; then mv "$home" "$home.old"; fi
+  mv "$home.new" "$home"
+  rm -rf "$home.old"
+  mkdir -p "$bin"
+  local dotnet; dotnet=$(readlink -f "$(command -v dotnet)")
+  cat >"$bin/gitops.new" <<SCRIPT
+#!/bin/sh
+# Installed by deploy/quickstart.sh: the gitops published in $home.
+exec $dotnet $home/gitops.dll "\$@"
+SCRIPT
+  chmod 755 "$bin/gitops.new"
+  mv "$bin/gitops.new" "$bin/gitops"
+  if [[ "$(command -v gitops || true)" == "$bin/gitops" ]]; then
+    gitops=gitops
+  else
+    gitops=$bin/gitops
+    say "note: $bin is not on your PATH; run gitops as $gitops (or add $bin to PATH)"
+  fi
+  say "installed: $bin/gitops ($("$bin/gitops" --version))"
+}
+
+install_gitops
 # As root the private PostgreSQL runs as user postgres, which cannot enter /root: use /var/lib/gitops.
 if [[ $(id -u) -eq 0 ]]; then default_data_dir=/var/lib/gitops; else default_data_dir=${XDG_DATA_HOME:-$HOME/.local/share}/gitops; fi
 data_dir=${GITOPS_DATA_DIR:-$default_data_dir}
@@ -31,11 +69,16 @@ mkdir -p "$data_dir"
 
 docker_answers() { docker version >/dev/null 2>&1; }
 
+started_dockerd=""
+
 start_docker_if_needed() {
   if docker_answers; then return 0; fi
   if [[ -z "${DOCKER_HOST:-}" && $(id -u) -eq 0 ]] && command -v dockerd >/dev/null; then
-    say "no Docker engine answers; starting dockerd (log: $data_dir/dockerd.log)"
-    nohup dockerd >"$data_dir/dockerd.log" 2>&1 &
+    say "no Docker engine answers; starting dockerd (log: $data_dir/dockerd.log); it keeps running after Ctrl-C"
+    # In a session of its own: the terminal's Ctrl-C and hang-up are for gitops up, not for the engine
+    # and the containers on it.
+    setsid dockerd >"$data_dir/dockerd.log" 2>&1 </dev/null &
+    started_dockerd=$!
     for _ in $(seq 1 30); do docker_answers && return 0; sleep 1; done
   fi
   say "no Docker engine answers: the example runs with its static servers only (see $data_dir/dockerd.log)"
@@ -104,15 +147,11 @@ else
   start_docker_if_needed || true
 fi
 
-say "starting: ${gitops[*]} up --repo $repo --data-dir $data_dir"
-"${gitops[@]}" up --repo "$repo" --data-dir "$data_dir" &
-up=$!
-trap 'kill -INT $up 2>/dev/null; wait $up' INT TERM
-
-if [[ "$repo" == "$data_dir/example-repo" ]]; then
+# Once the example answers through HAProxy, says how to reach it; `up` itself runs in the foreground,
+# so Ctrl-C and a closed terminal reach it directly (a background job would ignore Ctrl-C).
+report_example() {
   for _ in $(seq 1 90); do
     if curl -s -o /dev/null --max-time 2 -H 'Host: www.example.com' http://127.0.0.1/; then break; fi
-    kill -0 $up 2>/dev/null || break
     sleep 1
   done
   echo
@@ -124,7 +163,26 @@ if [[ "$repo" == "$data_dir/example-repo" ]]; then
   done
   printf '  curl -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com/  →  %s\n' \
     "$(curl -sk --max-time 3 -o /dev/null -w '%{http_code}' --resolve shop.example.com:443:127.0.0.1 https://shop.example.com/ || echo failed)"
-  say "history: ${gitops[*]} history --data-dir $data_dir   status: ${gitops[*]} status --data-dir $data_dir"
-  say "running until Ctrl-C"
+  say "history: $gitops history --data-dir $data_dir   status: $gitops status --data-dir $data_dir"
+  say "running until Ctrl-C: it stops gitops up (HAProxy, the controller, the private PostgreSQL); Docker and the demo containers keep running"
+}
+
+reporter=""
+if [[ "$repo" == "$data_dir/example-repo" ]]; then
+  report_example &
+  reporter=$!
 fi
-wait $up
+
+say "starting: $gitops up --repo $repo --data-dir $data_dir"
+status=0
+"$gitops" up --repo "$repo" --data-dir "$data_dir" || status=$?
+if [[ -n "$reporter" ]]; then kill "$reporter" 2>/dev/null || true; fi
+
+if [[ -n "$started_dockerd" ]]; then
+  say "the Docker engine this script started keeps running (pid $started_dockerd); stop it with: kill $started_dockerd"
+fi
+if [[ "$repo" == "$data_dir/example-repo" ]] && docker_answers; then
+  say "the demo containers keep running; remove them with: docker rm -f \$(docker ps -aq --filter label=gitops-example=1)"
+fi
+say "run it again with: $gitops up --repo $repo --data-dir $data_dir"
+exit "$status"

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using GitOps.Cli.Commands;
+using GitOps.Processes;
 
 namespace GitOps.Cli;
 
@@ -41,6 +43,14 @@ public static class CliApp
         // Long-running commands (up, agent, controller) stop HAProxy, the controller and a private PostgreSQL on Ctrl-C:
         // give them that long before the process ends anyway (System.CommandLine's default is two seconds).
         var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
+        // System.CommandLine handles SIGINT and SIGTERM only, and the runtime ends the process at once on SIGHUP, skipping
+        // that shutdown: a closed terminal or a dropped SSH session would leave HAProxy and PostgreSQL running on their own.
+        // A hang-up is turned into the SIGTERM it stands for.
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            PosixSignals.Send(Environment.ProcessId, PosixSignals.SigTerm);
+        });
         var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         return parseResult.Errors.Count > 0 ? ExitUsage : exitCode;
     }

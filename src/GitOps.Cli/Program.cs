@@ -1,3 +1,6 @@
 using GitOps.Cli;
+using GitOps.Cli.Terminal;
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);
+var output = TerminalWriter.Wrap(Console.Out, isTerminal: !Console.IsOutputRedirected);
+var error = TerminalWriter.Wrap(Console.Error, isTerminal: !Console.IsErrorRedirected);
+return await CliApp.RunAsync(args, output, error, CancellationToken.None).ConfigureAwait(false);

@@ -10,11 +10,11 @@ internal static partial class EventStoreLog
     [LoggerMessage(LogEventIds.EventStore + 1, LogLevel.Information, "Applied event store schema migration {Version}: {Description}")]
     public static partial void MigrationApplied(ILogger logger, int version, string description);
 
-    [LoggerMessage(LogEventIds.EventStore + 2, LogLevel.Warning, "Event store {Operation} failed transiently (attempt {Attempt} of {Attempts}); retrying in {DelayMs} ms")]
-    public static partial void TransientFailure(ILogger logger, Exception exception, string operation, int attempt, int attempts, long delayMs);
+    [LoggerMessage(LogEventIds.EventStore + 2, LogLevel.Warning, "Event store {Operation} failed transiently (attempt {Attempt} of {Attempts}); retrying in {DelayMs} ms: {Reason}")]
+    public static partial void TransientFailure(ILogger logger, string operation, int attempt, int attempts, long delayMs, string reason);
 
-    [LoggerMessage(LogEventIds.EventStore + 3, LogLevel.Warning, "Subscription {Name} lost the database; resuming after {Position} in {DelayMs} ms")]
-    public static partial void SubscriptionInterrupted(ILogger logger, Exception exception, string name, GlobalPosition position, long delayMs);
+    [LoggerMessage(LogEventIds.EventStore + 3, LogLevel.Warning, "Subscription {Name} lost the database; resuming after {Position} in {DelayMs} ms: {Reason}")]
+    public static partial void SubscriptionInterrupted(ILogger logger, string name, GlobalPosition position, long delayMs, string reason);
 
     [LoggerMessage(LogEventIds.EventStore + 4, LogLevel.Debug, "Event store notification listener stopped; polling until it reconnects in {DelayMs} ms")]
     public static partial void ListenerInterrupted(ILogger logger, Exception exception, long delayMs);
@@ -27,4 +27,7 @@ internal static partial class EventStoreLog
 
     [LoggerMessage(LogEventIds.EventStore + 7, LogLevel.Information, "Local PostgreSQL {Action} in {DataDirectory} on port {Port}")]
     public static partial void LocalPostgres(ILogger logger, string action, string dataDirectory, int port);
+
+    [LoggerMessage(LogEventIds.EventStore + 8, LogLevel.Warning, "Projection {Name} waits for the database; retrying in {DelayMs} ms: {Reason}")]
+    public static partial void ProjectionWaiting(ILogger logger, string name, long delayMs, string reason);
 }

@@ -39,7 +39,7 @@ internal sealed class TransientRetry(EventStoreOptions options, TimeProvider tim
                     throw Unavailable(operation, ex);
                 }
 
-                EventStoreLog.TransientFailure(logger, ex, operation, attempt, options.RetryAttempts, (long)DelayFor(attempt).TotalMilliseconds);
+                EventStoreLog.TransientFailure(logger, operation, attempt, options.RetryAttempts, (long)DelayFor(attempt).TotalMilliseconds, ErrorText.OneLine(ex));
                 await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }

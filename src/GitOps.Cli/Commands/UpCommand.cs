@@ -46,8 +46,9 @@ internal static class UpCommand
             "Run everything on this machine until Ctrl-C: the event store (a private PostgreSQL unless --store), the controller following\n" +
             "the repository, and this host's agent with its HAProxy and Docker discovery. Prints where each service is served once\n" +
             "the first configuration is live, then one line per applied change, failed apply and rejected commit. Ctrl-C stops\n" +
-            "HAProxy, the controller and the private PostgreSQL; running it again with the same data directory resumes with the\n" +
-            "history intact. `gitops status`, `history` and `rollback` reach its store with the same --data-dir.\n" +
+            "HAProxy, the controller and the private PostgreSQL, in that order (so do SIGTERM and a closed terminal); running it again\n" +
+            "with the same data directory resumes with the history intact. `gitops status`, `history` and `rollback` reach its store\n" +
+            "with the same --data-dir.\n" +
             "What keeps it from starting (HAProxy or PostgreSQL missing, a Docker engine that does not answer, a repository that is\n" +
             "not one, a data directory user postgres cannot enter, a port another program holds) is one line and exit code 2.")
         {

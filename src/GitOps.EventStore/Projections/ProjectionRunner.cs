@@ -1,3 +1,4 @@
+using GitOps.EventStore.Errors;
 using Npgsql;
 
 namespace GitOps.EventStore.Projections;
@@ -103,7 +104,17 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
 #pragma warning restore CA1031
             {
                 failures++;
-                EventStoreLog.ProjectionFailed(store.Logger, ex, projection.Name, (long)store.Retry.DelayFor(failures).TotalMilliseconds);
+                var delayMs = (long)store.Retry.DelayFor(failures).TotalMilliseconds;
+                if (StoreOutage.Is(ex))
+                {
+                    // The database is away: routine, one line; a failing batch gets its stack trace.
+                    EventStoreLog.ProjectionWaiting(store.Logger, projection.Name, delayMs, StoreOutage.Describe(ex));
+                }
+                else
+                {
+                    EventStoreLog.ProjectionFailed(store.Logger, ex, projection.Name, delayMs);
+                }
+
                 await store.Retry.DelayAsync(failures, cancellationToken).ConfigureAwait(false);
                 continue;
             }

@@ -28,7 +28,7 @@ internal sealed class EventSubscription(PostgresEventStore store, string name)
             {
                 // A subscription outlives outages: it waits for the database however long it takes.
                 failures++;
-                EventStoreLog.SubscriptionInterrupted(store.Logger, ex, name, position, (long)store.Retry.DelayFor(failures).TotalMilliseconds);
+                EventStoreLog.SubscriptionInterrupted(store.Logger, name, position, (long)store.Retry.DelayFor(failures).TotalMilliseconds, ErrorText.OneLine(ex));
                 await store.Retry.DelayAsync(failures, cancellationToken).ConfigureAwait(false);
                 continue;
             }

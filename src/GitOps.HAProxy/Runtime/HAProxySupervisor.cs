@@ -12,8 +12,9 @@ namespace GitOps.HAProxy.Runtime;
 /// Runs one HAProxy in master-worker mode (<c>haproxy -W -S &lt;dir&gt;/master.sock -f &lt;config&gt; -p &lt;dir&gt;/haproxy.pid</c>,
 /// in the foreground as a child), keeps it running, reloads it through the master CLI, and stops it.
 /// A master left running by an earlier agent (pid file names a live process whose master socket
-/// answers) is adopted instead of starting a second one. Disposing stops the supervision only:
-/// HAProxy keeps serving, so an agent restart never drops traffic; <see cref="StopAsync"/> stops HAProxy.
+/// answers) is adopted instead of starting a second one. HAProxy runs in a session of its own, so signals meant
+/// for the agent's terminal never reach it. Disposing stops the supervision only: HAProxy keeps serving, so an
+/// agent restart never drops traffic; <see cref="StopAsync"/> stops HAProxy.
 /// </summary>
 [LogEventArea(LogEventIds.HAProxySupervisor)]
 public sealed partial class HAProxySupervisor : IAsyncDisposable
@@ -292,15 +293,18 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
             ?? throw new InvalidOperationException(
                 $"'{_options.HAProxyProgram}' was not found (looked on PATH and in /usr/sbin). Install HAProxy 2.6 with deploy/setup.sh.");
 
-        // A long-running child under supervision: ProcessRunner only runs programs to completion.
-        var startInfo = new ProcessStartInfo(program)
+        // A long-running child under supervision: ProcessRunner only runs programs to completion. In a session of
+        // its own, so Ctrl-C on the agent's terminal (SIGINT to the whole foreground group) or the terminal closing
+        // reaches the agent only: HAProxy keeps serving, or is stopped in order by StopAsync.
+        var command = OwnSession.Command(program, ["-W", "-S", _options.MasterSocketPath, "-f", _options.ConfigPath, "-p", _options.PidFilePath]);
+        var startInfo = new ProcessStartInfo(command[0])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = _options.RuntimeDirectory,
         };
-        foreach (var argument in new[] { "-W", "-S", _options.MasterSocketPath, "-f", _options.ConfigPath, "-p", _options.PidFilePath })
+        foreach (var argument in command.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -125,7 +125,7 @@ public sealed class ControllerService : IAsyncDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                ControllerLog.LoopFailed(logger, ex, "leader election", (long)options.LeaderPollInterval.TotalMilliseconds);
+                LogLoopFailed(ex, "leader election");
                 await DelayAsync(options.LeaderPollInterval, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -176,10 +176,17 @@ public sealed class ControllerService : IAsyncDisposable
             reason = "another controller published first";
         }
 #pragma warning disable CA1031 // Leadership ends on any failure; the loop competes again and the new session recovers from the store.
+        catch (Exception ex) when (StoreOutage.Is(ex))
+#pragma warning restore CA1031
+        {
+            // Routine: the leadership-lost line below says it all.
+            reason = "the event store is away: " + StoreOutage.Describe(ex);
+        }
+#pragma warning disable CA1031 // Same.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            ControllerLog.LoopFailed(logger, ex, "leader session", (long)options.LeaderPollInterval.TotalMilliseconds);
+            LogLoopFailed(ex, "leader session");
             reason = "the session failed";
         }
         finally
@@ -210,6 +217,20 @@ public sealed class ControllerService : IAsyncDisposable
             {
                 await session.CancelAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>An event store that is away (restarting, unreachable) is routine: one line; anything else comes with its stack trace.</summary>
+    private void LogLoopFailed(Exception exception, string activity)
+    {
+        var delayMs = (long)options.LeaderPollInterval.TotalMilliseconds;
+        if (StoreOutage.Is(exception))
+        {
+            ControllerLog.StoreAway(logger, activity, delayMs, StoreOutage.Describe(exception));
+        }
+        else
+        {
+            ControllerLog.LoopFailed(logger, exception, activity, delayMs);
         }
     }
 

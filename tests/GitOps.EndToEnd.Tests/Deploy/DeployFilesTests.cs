@@ -58,6 +58,15 @@ public sealed class DeployFilesTests
         AssertParses(words[1..], file);
     }
 
+    [Fact]
+    public async Task AgentUnit_KillMode_StopsTheAgentAloneSoHAProxyKeepsServing()
+    {
+        var lines = await File.ReadAllLinesAsync(Path.Combine(Root, "deploy/systemd/gitops-agent@.service"));
+
+        Assert.Contains("KillMode=process", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("ExecStart=", StringComparison.Ordinal) && l.Contains("--stop-haproxy-on-exit", StringComparison.Ordinal));
+    }
+
     private static void AssertParses(string[] command, string where)
     {
         var parse = CliApp.BuildRootCommand().Parse(command);

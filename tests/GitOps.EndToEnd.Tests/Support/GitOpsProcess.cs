@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using GitOps.Processes;
+using GitOps.Testing;
 
 namespace GitOps.EndToEnd.Tests.Support;
 
@@ -55,9 +56,34 @@ internal sealed class GitOpsProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>gitops arguments…</c> in the background. A long-running process of its own: ProcessRunner only runs programs to completion.</summary>
-    public static GitOpsProcess Start(params string[] arguments)
+    public static GitOpsProcess Start(params string[] arguments) => Start([Dotnet, Dll, .. arguments], arguments);
+
+    /// <summary>
+    /// Starts <c>gitops arguments…</c> as a terminal's shell runs a command: leading a process group (and session) of its
+    /// own, which <see cref="SignalGroupAsync"/> signals as a whole, the way Ctrl-C and a closed terminal do.
+    /// </summary>
+    public static GitOpsProcess StartAsTerminalJob(params string[] arguments) => Start([.. OwnSession.Command(Dotnet, [Dll, .. arguments])], arguments);
+
+    /// <summary>
+    /// Starts <c>gitops arguments…</c> on a pseudo-terminal of its own (util-linux <c>script</c>), as in a terminal window:
+    /// it leads the terminal's session, its standard output comes back through <c>script</c>, its log goes to
+    /// <paramref name="errorLog"/>. <see cref="KillAsync"/> then closes the terminal: the kernel hangs it up and sends
+    /// gitops (<see cref="TerminalJobPid"/>) SIGHUP, and its writes to the terminal fail from then on.
+    /// </summary>
+    public static GitOpsProcess StartOnTerminal(string errorLog, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo(Dotnet)
+        var command = string.Join(' ', new[] { Dotnet, Dll }.Concat(arguments).Select(DetachedShell.Quote));
+        var script = ProcessRunner.FindOnPath("script") ?? throw new InvalidOperationException("util-linux's script is not installed.");
+        return Start([script, "--quiet", "--command", $"exec {command} 2>{DetachedShell.Quote(errorLog)}", "/dev/null"], arguments);
+    }
+
+    /// <summary>The pid of gitops itself when started by <see cref="StartOnTerminal"/> (a child of <c>script</c>).</summary>
+    public int TerminalJobPid() =>
+        int.Parse(File.ReadAllText($"/proc/{Id.ToString(CultureInfo.InvariantCulture)}/task/{Id.ToString(CultureInfo.InvariantCulture)}/children").Trim(), CultureInfo.InvariantCulture);
+
+    private static GitOpsProcess Start(string[] command, string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(command[0])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -65,8 +91,7 @@ internal sealed class GitOpsProcess : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        startInfo.ArgumentList.Add(Dll);
-        foreach (var argument in arguments)
+        foreach (var argument in command.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -93,14 +118,22 @@ internal sealed class GitOpsProcess : IAsyncDisposable
 
     /// <summary>Waits until the standard output has a line containing <paramref name="text"/>.</summary>
     /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>, or the process ended; the message carries its output.</exception>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
+        WaitForAsync(() => Output.Contains(text, StringComparison.Ordinal), $"print \"{text}\"", timeout);
+
+    /// <summary>Waits until the standard error (the log) has <paramref name="count"/> lines containing <paramref name="text"/>.</summary>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>, or the process ended; the message carries its output.</exception>
+    public Task WaitForLogAsync(string text, int count, TimeSpan timeout) =>
+        WaitForAsync(() => Error.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal)) >= count, $"log \"{text}\" {count} times", timeout);
+
+    private async Task WaitForAsync(Func<bool> done, string what, TimeSpan timeout)
     {
         var started = TimeProvider.System.GetTimestamp();
-        while (!Output.Contains(text, StringComparison.Ordinal))
+        while (!done())
         {
             if (process.HasExited || TimeProvider.System.GetElapsedTime(started) > timeout)
             {
-                throw new TimeoutException($"'{Description}' did not print \"{text}\" within {timeout.TotalSeconds:0} s{(process.HasExited ? " (it exited)" : "")}.\n{Transcript()}");
+                throw new TimeoutException($"'{Description}' did not {what} within {timeout.TotalSeconds:0} s{(process.HasExited ? " (it exited)" : "")}.\n{Transcript()}");
             }
 
             await Task.Delay(100);
@@ -108,19 +141,28 @@ internal sealed class GitOpsProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGINT (Ctrl-C) and waits for the exit; returns the exit code.</summary>
-    public async Task<int> InterruptAsync(TimeSpan timeout)
-    {
-        await ProcessRunner.RunCheckedAsync("kill", ["-INT", Id.ToString(CultureInfo.InvariantCulture)]);
-        using var bound = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(bound.Token);
-        return process.ExitCode;
-    }
+    public Task<int> InterruptAsync(TimeSpan timeout) => SignalAsync(["-INT", Id.ToString(CultureInfo.InvariantCulture)], timeout);
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> (INT for Ctrl-C, HUP for a closed terminal, TERM) to the whole process group of a
+    /// process started by <see cref="StartAsTerminalJob"/>, and waits for the exit; returns the exit code.
+    /// </summary>
+    public Task<int> SignalGroupAsync(string signal, TimeSpan timeout) =>
+        SignalAsync([$"-{signal}", "--", $"-{Id.ToString(CultureInfo.InvariantCulture)}"], timeout);
 
     /// <summary>SIGKILL, the process alone (as a crash would): its children (HAProxy, PostgreSQL) live on.</summary>
     public async Task KillAsync()
     {
         process.Kill(entireProcessTree: false);
         await process.WaitForExitAsync();
+    }
+
+    private async Task<int> SignalAsync(string[] killArguments, TimeSpan timeout)
+    {
+        await ProcessRunner.RunCheckedAsync("kill", killArguments);
+        using var bound = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(bound.Token);
+        return process.ExitCode;
     }
 
     /// <summary>Its output and errors so far, for failure messages.</summary>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using GitOps.HAProxy.Runtime;
 using GitOps.HAProxy.Tests.Apply;
+using GitOps.Processes;
 using GitOps.Testing.Http;
 using GitOps.Testing.Time;
 using Xunit;
@@ -49,6 +51,16 @@ public sealed class HAProxySupervisorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void StartAsync_Started_MasterLeadsASessionOfItsOwn()
+    {
+        var master = _host.Supervisor.MasterPid;
+
+        // Out of the caller's process group and session: a terminal's Ctrl-C or hang-up reaches the agent only.
+        Assert.Equal(master, SessionOf(master));
+        Assert.NotEqual(SessionOf(Environment.ProcessId), SessionOf(master));
+    }
+
+    [Fact]
     public async Task StopAsync_Running_StopsMasterAndWorkers()
     {
         var processes = await _host.Supervisor.ShowProcAsync(CancellationToken.None);
@@ -68,4 +80,11 @@ public sealed class HAProxySupervisorTests : IAsyncLifetime
     [InlineData(9, 2000)]
     public void RestartDelay_QuickFailuresInARow_DoublesUpToTheMaximum(int quickFailures, int expectedMilliseconds) =>
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), _host.Supervisor.RestartDelay(quickFailures));
+
+    /// <summary>The session id in /proc/&lt;pid&gt;/stat: "pid (comm) state ppid pgrp session …", counted after the ')' as comm may hold spaces.</summary>
+    private static int SessionOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3], CultureInfo.InvariantCulture);
+    }
 }

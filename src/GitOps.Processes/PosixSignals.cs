@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace GitOps.HAProxy.Runtime;
+namespace GitOps.Processes;
 
 /// <summary>
-/// Sends a signal to a process: .NET can only SIGKILL, and HAProxy's master soft-stops on SIGUSR1
-/// and stops on SIGTERM.
+/// Sends a signal to a process and tells whether one runs: .NET can only SIGKILL, while HAProxy's master
+/// soft-stops on SIGUSR1 and stops on SIGTERM, and a hang-up is answered by turning it into a SIGTERM.
 /// </summary>
-internal static class PosixSignals
+public static class PosixSignals
 {
     public const int SigKill = 9;
     public const int SigUsr1 = 10;
