@@ -52,18 +52,12 @@ internal static class AgentCommand
             "Run the agent of one load-balancer host until Ctrl-C. It runs HAProxy in master-worker mode (adopting one a previous agent\n" +
             "left running), applies the latest configuration the controller rendered for the host (or the one a rollback pinned) by the\n" +
             "cheapest safe path (runtime API, else a hitless reload), records each outcome (ConfigApplied / ApplyFailed), puts drift back,\n" +
-<<<<<<< HEAD
             "and reports the containers of this machine's Docker engine and whether the files the configuration needs (TLS certificates)\n" +
-            "are there. The runtime directory must be the controller's.")
-        {
-            host, docker, runtimeDirectory, driftInterval, fileCheckInterval, drainTimeout, stopHAProxy, logLevel,
-=======
-            "and reports the containers of this machine's Docker engine. The runtime directory must be the controller's. It warns when\n" +
+            "are there. The runtime directory must be the controller's. It warns when\n" +
             "gitops.yaml does not declare its host. At start a missing HAProxy, a Docker engine that does not answer, an unreachable\n" +
             "store, or a port HAProxy cannot listen on ends it with one line and exit code 2.")
         {
-            host, docker, runtimeDirectory, driftInterval, drainTimeout, stopHAProxy, haproxy, logLevel,
->>>>>>> i12-startup
+            host, docker, runtimeDirectory, driftInterval, fileCheckInterval, drainTimeout, stopHAProxy, haproxy, logLevel,
         };
         store.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>

@@ -63,14 +63,9 @@ internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions o
     private async Task<bool> RenderHostAsync(
         DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, ValueList<HostFileFact>? files, CancellationToken cancellationToken)
     {
-<<<<<<< HEAD
-        var causes = config.PendingCauses.ToValueList();
         var effective = EffectiveModelBuilder.Build(desired, host, containers, files);
-=======
-        var effective = EffectiveModelBuilder.Build(desired, host, containers);
         var served = effective.Services.SelectMany(s => s.Servers).Select(s => s.Container?.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var causes = config.CausesOfChange(served);
->>>>>>> i12-history
         var text = HAProxyConfigRenderer.Render(effective, options.RenderOptionsFor(host));
         var sha = ContentHash.Sha256Hex(text);
         if (sha == config.Sha256 || sha == config.RejectedSha256)
