@@ -49,6 +49,6 @@ internal static partial class ControllerLog
     [LoggerMessage(LogEventIds.Controller + 13, LogLevel.Debug, "Commit {Commit} already recorded; nothing appended")]
     public static partial void CommitAlreadyRecorded(ILogger logger, string commit);
 
-    [LoggerMessage(5014, LogLevel.Warning, "Controller {Activity} waits for the event store; retrying in {DelayMs} ms: {Reason}")]
+    [LoggerMessage(LogEventIds.Controller + 15, LogLevel.Warning, "Controller {Activity} waits for the event store; retrying in {DelayMs} ms: {Reason}")]
     public static partial void StoreAway(ILogger logger, string activity, long delayMs, string reason);
 }
