@@ -30,7 +30,7 @@ public sealed class HostFilesScenarioTests(CertificateFixture certificates) : IC
             .WriteFile("services/shop.yaml", ServiceYaml.Tls("shop", shopPort, shop.Port, certificate))
             .CommitAsync("site, and shop over TLS");
         await using var up = GitOpsProcess.Start(
-            "up", "--repo", repo.WorkTree, "--data-dir", directory.Data, "--bind", "127.0.0.1", "--docker", "unix://" + Path.Combine(directory.Root, "no-docker.sock"));
+            "up", "--repo", repo.WorkTree, "--data-dir", directory.Data, "--bind", "127.0.0.1", "--docker", "none");
 
         // Every other service is served; shop is named with its file, line, host, path and fix.
         await up.WaitForOutputAsync("Serving host 'local'", TimeSpan.FromSeconds(90));

@@ -31,7 +31,7 @@ public sealed class TerminalSignalTests(PostgresFixture database) : IClassFixtur
         string[] common = ["--store", database.ConnectionString, "--runtime-dir", directory.RunDirectory];
         await using var controller = GitOpsProcess.StartAsTerminalJob(["controller", "--repo", repo.WorkTree, "--bind", "127.0.0.1", .. common]);
         await using var agent = GitOpsProcess.StartAsTerminalJob(
-            ["agent", "--host", "local", "--data-dir", directory.Data, "--docker", "unix://" + Path.Combine(directory.Root, "no-docker.sock"), .. common]);
+            ["agent", "--host", "local", "--data-dir", directory.Data, "--docker", "none", .. common]);
         await Eventually.ServedAsync(port, "behind-haproxy", Converge, () => controller.Transcript() + agent.Transcript());
         var master = MasterPid(directory);
 
@@ -53,7 +53,7 @@ public sealed class TerminalSignalTests(PostgresFixture database) : IClassFixtur
         string[] upArguments =
         [
             "up", "--repo", repo.WorkTree, "--data-dir", directory.Data, "--bind", "127.0.0.1", "--log-level", "Information",
-            "--docker", "unix://" + Path.Combine(directory.Root, "no-docker.sock"),
+            "--docker", "none",
         ];
 
         // The terminal closed (its window, or the SSH session dropped): the kernel hangs it up and sends `up` SIGHUP,

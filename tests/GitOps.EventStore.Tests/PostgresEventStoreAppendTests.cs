@@ -198,6 +198,7 @@ public sealed class PostgresEventStoreAppendTests(PostgresFixture database) : IC
                     new RequiredFile { Path = "/etc/gitops/certs/shop.pem", Service = "shop", What = "TLS certificate", Setting = "listen.tls.certificate", Source = new SourceLocation("services/shop.yaml", 11, 18), Problem = "does not exist" },
                     new RequiredFile { Path = "/etc/gitops/certs/api.pem", Service = "api", What = "TLS certificate", Setting = "listen.tls.certificate" }),
             },
+            new AgentStarted { Host = "lb9" },
             new HostFactsObserved
             {
                 Host = "lb1",

@@ -124,7 +124,8 @@ public sealed class HistoryCommandTests(PostgresFixture database) : IClassFixtur
                 "result": "applied",
                 "error": null,
                 "keptVersion": null,
-                "outcomeEventId": "00000000-0000-7000-8000-000000000008"
+                "outcomeEventId": "00000000-0000-7000-8000-000000000008",
+                "leftOut": []
               }
             ]
 
