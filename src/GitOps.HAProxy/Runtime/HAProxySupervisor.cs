@@ -124,7 +124,7 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            EnsureRunning();
+            await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
             var before = await ShowProcAsync(cancellationToken).ConfigureAwait(false);
             var logMark = LogLength();
             try
@@ -436,7 +436,7 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
         {
             while (true)
             {
-                EnsureRunning();
+                await EnsureRunningAsync(deadline.Token).ConfigureAwait(false);
                 var processes = await TryShowProcAsync(deadline.Token).ConfigureAwait(false);
                 if (processes is not null && await done(processes, deadline.Token).ConfigureAwait(false))
                 {
@@ -488,7 +488,10 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
         return true;
     }
 
-    private void EnsureRunning()
+    /// <summary>How long an exited master's last output lines are waited for before its output is quoted.</summary>
+    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(2);
+
+    private async Task EnsureRunningAsync(CancellationToken cancellationToken)
     {
         var pid = MasterPid;
         if (pid == 0)
@@ -498,6 +501,21 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
 
         if (!PosixSignals.IsRunning(pid))
         {
+            if (_child is { HasExited: true } exited)
+            {
+                // The output is read asynchronously: its last lines (the reason it exited) may still be in the pipe.
+                using var drained = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                drained.CancelAfter(OutputDrainTimeout);
+                try
+                {
+                    await exited.WaitForExitAsync(drained.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // A worker still holds the pipe open: quote what has arrived.
+                }
+            }
+
             var code = _child is { HasExited: true } child ? $" with code {child.ExitCode}" : "";
             throw new InvalidOperationException($"HAProxy (master pid {pid}) exited{code}. Its output:\n{Tail(Log)}");
         }
