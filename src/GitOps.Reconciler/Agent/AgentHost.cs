@@ -8,6 +8,7 @@ using GitOps.Docker.Discovery;
 using GitOps.EventStore;
 using GitOps.HAProxy.Apply;
 using GitOps.HAProxy.Runtime;
+using GitOps.Processes;
 using GitOps.Reconciler.Discovery;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -307,6 +308,13 @@ public sealed class AgentHost
                 throw new ListenerConflictException(conflict!, conflict!.Describe(Options.Host), ex);
             }
 
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && newSupervisor.MasterPid != 0 && PosixSignals.IsRunning(newSupervisor.MasterPid))
+        {
+            // Stopped (Ctrl-C) after HAProxy came up but before the start was recorded: HAProxy serves, so the shutdown
+            // treats it as this agent's (keeps it serving, or stops it with StopHAProxyOnShutdown).
+            supervisor = newSupervisor;
             throw;
         }
         catch
