@@ -95,17 +95,19 @@ demo_containers() {
   run_demo gitops-example-shop-1 3000 com.docker.compose.project=shop com.docker.compose.service=frontend
 }
 
+# `up` refuses to start when a Docker engine it is pointed at does not answer; without one, say so.
+docker_option=()
 if [[ -z "$repo" ]]; then
   example_certificate
   repo=$(example_repository)
   say "the example repository is $repo: edit and commit there, gitops picks it up at once"
-  if start_docker_if_needed; then demo_containers; fi
+  if start_docker_if_needed; then demo_containers; else docker_option=(--docker none); fi
 else
-  start_docker_if_needed || true
+  start_docker_if_needed || docker_option=(--docker none)
 fi
 
-say "starting: ${gitops[*]} up --repo $repo --data-dir $data_dir"
-"${gitops[@]}" up --repo "$repo" --data-dir "$data_dir" &
+say "starting: ${gitops[*]} up --repo $repo --data-dir $data_dir ${docker_option[*]}"
+"${gitops[@]}" up --repo "$repo" --data-dir "$data_dir" "${docker_option[@]}" &
 up=$!
 trap 'kill -INT $up 2>/dev/null; wait $up' INT TERM
 
