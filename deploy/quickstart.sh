@@ -138,13 +138,15 @@ demo_containers() {
   run_demo gitops-example-shop-1 3000 com.docker.compose.project=shop com.docker.compose.service=frontend
 }
 
+# `up` refuses to start when a Docker engine it is pointed at does not answer; without one, say so.
+docker_option=()
 if [[ -z "$repo" ]]; then
   example_certificate
   repo=$(example_repository)
   say "the example repository is $repo: edit and commit there, gitops picks it up at once"
-  if start_docker_if_needed; then demo_containers; fi
+  if start_docker_if_needed; then demo_containers; else docker_option=(--docker none); fi
 else
-  start_docker_if_needed || true
+  start_docker_if_needed || docker_option=(--docker none)
 fi
 
 # Once the example answers through HAProxy, says how to reach it; `up` itself runs in the foreground,
@@ -173,9 +175,9 @@ if [[ "$repo" == "$data_dir/example-repo" ]]; then
   reporter=$!
 fi
 
-say "starting: $gitops up --repo $repo --data-dir $data_dir"
+say "starting: $gitops up --repo $repo --data-dir $data_dir${docker_option[*]:+ ${docker_option[*]}}"
 status=0
-"$gitops" up --repo "$repo" --data-dir "$data_dir" || status=$?
+"$gitops" up --repo "$repo" --data-dir "$data_dir" "${docker_option[@]}" || status=$?
 if [[ -n "$reporter" ]]; then kill "$reporter" 2>/dev/null || true; fi
 
 if [[ -n "$started_dockerd" ]]; then
@@ -184,5 +186,5 @@ fi
 if [[ "$repo" == "$data_dir/example-repo" ]] && docker_answers; then
   say "the demo containers keep running; remove them with: docker rm -f \$(docker ps -aq --filter label=gitops-example=1)"
 fi
-say "run it again with: $gitops up --repo $repo --data-dir $data_dir"
+say "run it again with: $gitops up --repo $repo --data-dir $data_dir${docker_option[*]:+ ${docker_option[*]}}"
 exit "$status"

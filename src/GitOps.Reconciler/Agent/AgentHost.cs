@@ -37,7 +37,8 @@ namespace GitOps.Reconciler.Agent;
 /// <item>Records <see cref="AgentStarted"/> at start, and warns when the latest desired state does not declare its host
 /// (at start, and again at each new commit that still does not), since nothing is ever rendered for such a host.</item>
 /// </list>
-/// Nothing that fails in one step stops the agent: the failure is logged and counted and the step is retried.
+/// Nothing that fails in one step stops the agent: the failure is logged and counted and the step is retried; the one
+/// exception, when <see cref="AgentOptions.StopWhenHAProxyCannotListen"/> asks for it, is HAProxy unable to listen at start.
 /// </summary>
 public sealed class AgentHost
 {
@@ -285,27 +286,27 @@ public sealed class AgentHost
         {
             // Leaves HAProxy as it is (running or not): the next attempt starts from scratch and adopts what runs.
             await newSupervisor.DisposeAsync().ConfigureAwait(false);
-            var conflict = ListenerConflict.Find(ex.Message, File.Exists(Options.ConfigPath) ? await File.ReadAllTextAsync(Options.ConfigPath, cancellationToken).ConfigureAwait(false) : target?.Config.Text);
-            var stop = conflict is not null && Options.StopWhenHAProxyCannotListen;
+            var configText = File.Exists(Options.ConfigPath) ? await File.ReadAllTextAsync(Options.ConfigPath, cancellationToken).ConfigureAwait(false) : target?.Config.Text;
+            var stopWith = Options.StopWhenHAProxyCannotListen && ListenerConflict.Find(ex.Message, configText) is { } conflict
+                ? new ListenerConflictException(conflict, conflict.Describe(Options.Host), ex)
+                : null;
             if (firstStart && target is not null)
             {
                 // The host never served anything: its first configuration cannot run here (haproxy -c, a port taken, …).
-                var failed = AgentEvents.Failed(Options.Host, target, conflict?.Describe(Options.Host) ?? ex.Message, null, ValueList<string>.Empty);
-                if (stop)
-                {
-                    // Stored for `gitops status`; the exception below is what the operator reads, once.
-                    await StoreAsync(failed, target, cancellationToken).ConfigureAwait(false);
-                }
-                else
+                var failed = AgentEvents.Failed(Options.Host, target, stopWith?.Message ?? ex.Message, null, ValueList<string>.Empty);
+                if (stopWith is null)
                 {
                     await RecordAsync(failed, target, cancellationToken).ConfigureAwait(false);
                     return;
                 }
+
+                // Stored for `gitops status`, not logged: the exception is what the operator reads, once.
+                await StoreAsync(failed, target, cancellationToken).ConfigureAwait(false);
             }
 
-            if (stop)
+            if (stopWith is not null)
             {
-                throw new ListenerConflictException(conflict!, conflict!.Describe(Options.Host), ex);
+                throw stopWith;
             }
 
             throw;
