@@ -334,6 +334,12 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
             LogStarted(_logger, process.Id, _options.ConfigPath);
             return processes;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !process.HasExited)
+        {
+            // The caller stops (Ctrl-C on the agent) while HAProxy comes up: not a failed start. Like a running HAProxy it
+            // is left serving, in its own session; the caller decides whether to stop it, and the next agent adopts it.
+            throw;
+        }
         catch
         {
             // A half-started HAProxy must not outlive a failed start.
