@@ -83,6 +83,10 @@ internal sealed class GitOpsProcess : IAsyncDisposable
 
     private static GitOpsProcess Start(string[] command, string[] arguments)
     {
+        // Ignored signals are inherited: a test run started as a background job of a non-interactive shell ignores SIGINT,
+        // and so would every gitops it starts. coreutils' env gives them the default dispositions a terminal's shell gives.
+        var env = ProcessRunner.FindOnPath("env") ?? throw new InvalidOperationException("coreutils' env is not installed.");
+        command = [env, "--default-signal=INT,HUP,TERM", .. command];
         var startInfo = new ProcessStartInfo(command[0])
         {
             UseShellExecute = false,
