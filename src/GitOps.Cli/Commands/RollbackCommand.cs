@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GitOps.Cli.Store;
+using GitOps.Core.Desired;
 using GitOps.Core.Events;
 using GitOps.EventStore;
 using Serilog.Events;
@@ -66,7 +67,7 @@ internal static class RollbackCommand
             var appliedBefore = await eventStore.StreamVersionAsync(appliedStream, ct).ConfigureAwait(false);
             var request = new NewEvent(new RollbackRequested { Host = hostName, ToVersion = version, Actor = who }) { Actor = who, Commit = target.Commit };
             await eventStore.AppendAsync(StreamNames.Operator, ExpectedVersion.Any, request, ct).ConfigureAwait(false);
-            var commit = target.Commit.Length > 12 ? target.Commit[..12] : target.Commit;
+            var commit = CommitText.Short(target.Commit);
             await context.Output.WriteLineAsync(Invariant($"Rollback of {hostName} to v{version} (commit {commit}) requested by {who}: request {request.EventId}.")).ConfigureAwait(false);
             var timeout = parseResult.GetValue(wait);
             if (timeout <= TimeSpan.Zero)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using GitOps.Cli.Offline;
 using GitOps.Cli.Store;
+using GitOps.Core.Desired;
 using GitOps.Reconciler.ReadModels;
 using Serilog.Events;
 
@@ -89,5 +90,5 @@ internal static class StatusCommand
     }
 
     private static string Describe(CommitSummary commit) =>
-        $"{(commit.Commit.Length > 12 ? commit.Commit[..12] : commit.Commit)}{(commit.Branch.Length > 0 ? $" on {commit.Branch}" : "")} by {commit.Author} \"{commit.Subject}\" (seen {TextTable.Time(commit.ObservedAt)})";
+        $"{CommitText.Short(commit.Commit)}{(commit.Branch.Length > 0 ? $" on {commit.Branch}" : "")} by {commit.Author} \"{commit.Subject}\" (seen {TextTable.Time(commit.ObservedAt)})";
 }

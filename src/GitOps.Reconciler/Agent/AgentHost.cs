@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using GitOps.Core.Collections;
+using GitOps.Core.Desired;
 using GitOps.Core.Events;
 using GitOps.Core.Hosts;
 using GitOps.Docker.Client;
@@ -462,7 +463,7 @@ public sealed class AgentHost
         checkedCommit = observed.Commit;
         if (!declared.Contains(Options.Host, StringComparer.Ordinal))
         {
-            AgentLog.HostNotDeclared(logger, Options.Host, observed.Commit.Length > 12 ? observed.Commit[..12] : observed.Commit, string.Join(", ", declared));
+            AgentLog.HostNotDeclared(logger, Options.Host, CommitText.Short(observed.Commit), string.Join(", ", declared));
         }
     }
 
