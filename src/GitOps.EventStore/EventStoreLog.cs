@@ -7,8 +7,8 @@ namespace GitOps.EventStore;
 [LogEventArea(LogEventIds.EventStore)]
 internal static partial class EventStoreLog
 {
-    [LoggerMessage(LogEventIds.EventStore + 1, LogLevel.Information, "Applied event store schema migration {Version}: {Description}")]
-    public static partial void MigrationApplied(ILogger logger, int version, string description);
+    [LoggerMessage(LogEventIds.EventStore + 1, LogLevel.Information, "Imported {Events} events of {Streams} streams from the store written before Marten (gitops.events, kept as {KeptAs})")]
+    public static partial void LegacyImported(ILogger logger, long events, int streams, string keptAs);
 
     [LoggerMessage(LogEventIds.EventStore + 2, LogLevel.Warning, "Event store {Operation} failed transiently (attempt {Attempt} of {Attempts}); retrying in {DelayMs} ms: {Reason}")]
     public static partial void TransientFailure(ILogger logger, string operation, int attempt, int attempts, long delayMs, string reason);
@@ -19,15 +19,9 @@ internal static partial class EventStoreLog
     [LoggerMessage(LogEventIds.EventStore + 4, LogLevel.Debug, "Event store notification listener stopped; polling until it reconnects in {DelayMs} ms")]
     public static partial void ListenerInterrupted(ILogger logger, Exception exception, long delayMs);
 
-    [LoggerMessage(LogEventIds.EventStore + 5, LogLevel.Error, "Projection {Name} failed to apply its next events; retrying in {DelayMs} ms")]
-    public static partial void ProjectionFailed(ILogger logger, Exception exception, string name, long delayMs);
-
-    [LoggerMessage(LogEventIds.EventStore + 6, LogLevel.Information, "Projection {Name} reset for a rebuild from the first event")]
-    public static partial void ProjectionReset(ILogger logger, string name);
+    [LoggerMessage(LogEventIds.EventStore + 6, LogLevel.Information, "Read model {Name} rebuilt from the first event")]
+    public static partial void ReadModelRebuilt(ILogger logger, string name);
 
     [LoggerMessage(LogEventIds.EventStore + 7, LogLevel.Information, "Local PostgreSQL {Action} in {DataDirectory} on port {Port}")]
     public static partial void LocalPostgres(ILogger logger, string action, string dataDirectory, int port);
-
-    [LoggerMessage(LogEventIds.EventStore + 8, LogLevel.Warning, "Projection {Name} waits for the database; retrying in {DelayMs} ms: {Reason}")]
-    public static partial void ProjectionWaiting(ILogger logger, string name, long delayMs, string reason);
 }

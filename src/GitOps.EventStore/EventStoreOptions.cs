@@ -1,3 +1,5 @@
+using GitOps.EventStore.ReadModels;
+
 namespace GitOps.EventStore;
 
 /// <summary>How to reach and use the event store.</summary>
@@ -15,7 +17,7 @@ public sealed record EventStoreOptions
     /// <summary>How often subscriptions look for new events when no notification arrives.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Events read per round trip by readers, subscriptions and projections.</summary>
+    /// <summary>Events read per round trip by readers and subscriptions.</summary>
     public int PageSize { get; init; } = 1000;
 
     /// <summary>Attempts of an operation that fails transiently (database restarting, connection lost) before giving up.</summary>
@@ -25,4 +27,10 @@ public sealed record EventStoreOptions
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The read models kept beside the events, in every append's transaction: every process that appends must list the same ones.</summary>
+    public IReadOnlyList<SqlReadModel> ReadModels { get; init; } = [];
+
+    /// <summary>Marten document types kept in the store besides <see cref="Checkpoint"/> (their tables are created at start-up).</summary>
+    public IReadOnlyList<Type> DocumentTypes { get; init; } = [];
 }

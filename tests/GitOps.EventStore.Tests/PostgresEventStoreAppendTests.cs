@@ -11,7 +11,7 @@ using Xunit;
 
 namespace GitOps.EventStore.Tests;
 
-public sealed class PostgresEventStoreAppendTests(PostgresFixture database) : IClassFixture<PostgresFixture>
+public sealed class MartenEventStoreAppendTests(PostgresFixture database) : IClassFixture<PostgresFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -137,7 +137,7 @@ public sealed class PostgresEventStoreAppendTests(PostgresFixture database) : IC
     public async Task ReadStreamAsync_ForwardsAndBackwardsFromVersion_ReturnsPagesInOrder()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        await using var store = await PostgresEventStore.OpenAsync(TestStore.Options(database.ConnectionString) with { PageSize = 7 }, cancellationToken: cts.Token);
+        await using var store = await MartenEventStore.OpenAsync(TestStore.Options(database.ConnectionString) with { PageSize = 7 }, cancellationToken: cts.Token);
         var stream = "s-" + Guid.NewGuid();
         await store.AppendAsync(stream, ExpectedVersion.NoStream, Enumerable.Range(1, 25).Select(i => TestStore.Numbered(i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList(), cts.Token);
 

@@ -13,7 +13,7 @@ public sealed class ReadAllTests(PostgresFixture database) : IClassFixture<Postg
     public async Task ReadAllAsync_AfterPosition_ResumesWithoutRepeating()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        await using var store = await PostgresEventStore.OpenAsync(TestStore.Options(database.ConnectionString) with { PageSize = 4 }, cancellationToken: cts.Token);
+        await using var store = await MartenEventStore.OpenAsync(TestStore.Options(database.ConnectionString) with { PageSize = 4 }, cancellationToken: cts.Token);
         var before = await TestStore.ToListAsync(store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cts.Token), cts.Token);
         var tail = before.Count == 0 ? GlobalPosition.Start : before[^1].Position;
         for (var i = 0; i < 10; i++)
@@ -62,7 +62,7 @@ public sealed class ReadAllTests(PostgresFixture database) : IClassFixture<Postg
         Assert.Equal("after", TestStore.Label(events[2]));
     }
 
-    private static async Task<GlobalPosition> LastPositionAsync(PostgresEventStore store, CancellationToken cancellationToken)
+    private static async Task<GlobalPosition> LastPositionAsync(MartenEventStore store, CancellationToken cancellationToken)
     {
         var position = GlobalPosition.Start;
         await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken))

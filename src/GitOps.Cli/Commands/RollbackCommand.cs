@@ -103,7 +103,7 @@ internal static class RollbackCommand
     }
 
     /// <exception cref="CommandInputException">The host has no such rendered version.</exception>
-    private static async Task<ConfigRendered> FindRenderedAsync(PostgresEventStore store, string host, long version, CancellationToken cancellationToken)
+    private static async Task<ConfigRendered> FindRenderedAsync(MartenEventStore store, string host, long version, CancellationToken cancellationToken)
     {
         var stream = StreamNames.Config(host);
         long newest = 0;
@@ -132,7 +132,7 @@ internal static class RollbackCommand
     }
 
     /// <summary>The agent's report on the request: its ConfigApplied, an ApplyFailed of it, or null when none came within <paramref name="timeout"/>.</summary>
-    private static async Task<IEvent?> WaitForOutcomeAsync(PostgresEventStore store, string stream, long after, Guid requestId, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<IEvent?> WaitForOutcomeAsync(MartenEventStore store, string stream, long after, Guid requestId, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         var next = after + 1;

@@ -47,12 +47,12 @@ internal sealed record StoreLocation(string? ConnectionString, string? DataDirec
 
     /// <summary>Opens the store (migrating its schema if needed); the caller disposes it.</summary>
     /// <exception cref="CommandInputException">The data directory's private store is not running, or the database does not answer.</exception>
-    public async Task<PostgresEventStore> OpenAsync(ILogger logger, string actor, CancellationToken cancellationToken)
+    public async Task<MartenEventStore> OpenAsync(ILogger logger, string actor, CancellationToken cancellationToken)
     {
         var options = new EventStoreOptions { ConnectionString = await ConnectionStringAsync(cancellationToken).ConfigureAwait(false), Actor = actor };
         try
         {
-            return await PostgresEventStore.OpenAsync(options, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await MartenEventStore.OpenAsync(options, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (EventStoreUnavailableException ex)
         {

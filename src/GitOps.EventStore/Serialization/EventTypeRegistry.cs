@@ -36,6 +36,9 @@ public sealed class EventTypeRegistry
 
     public IReadOnlyCollection<string> TypeNames => typesByName.Keys;
 
+    /// <summary>Every registered type under its stored name.</summary>
+    public IEnumerable<(string Name, Type Type)> Types => typesByName.Select(p => (p.Key, p.Value));
+
     /// <summary>A registry with <paramref name="type"/> added under <paramref name="name"/> (default: its record name).</summary>
     public EventTypeRegistry With(Type type, string? name = null)
     {

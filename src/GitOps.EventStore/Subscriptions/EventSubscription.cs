@@ -4,10 +4,10 @@ namespace GitOps.EventStore.Subscriptions;
 
 /// <summary>
 /// Catches up from a position, then follows new commits. Reads are the store-wide pages of
-/// <see cref="PostgresEventStore.ReadPageAsync"/>, which never return an event behind one already
+/// <see cref="MartenEventStore.ReadPageAsync"/>, which never return an event behind one already
 /// returned, so resuming after the last delivered position neither skips nor repeats.
 /// </summary>
-internal sealed class EventSubscription(PostgresEventStore store, string name)
+internal sealed class EventSubscription(MartenEventStore store, string name)
 {
     public async IAsyncEnumerable<RecordedEvent> ReadAsync(GlobalPosition after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class EventSubscription(PostgresEventStore store, string name)
             try
             {
                 await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                page = await store.ReadPageAsync(connection, null, position, store.Options.PageSize, cancellationToken).ConfigureAwait(false);
+                page = await store.ReadPageAsync(connection, position, store.Options.PageSize, cancellationToken).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (TransientRetry.IsTransient(ex) && !cancellationToken.IsCancellationRequested)

@@ -1,4 +1,3 @@
-using GitOps.EventStore.Schema;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -64,7 +63,7 @@ internal sealed class NotificationWakeup : IAsyncDisposable
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 connection.Notification += (_, _) => Signal();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Migrations.NotifyChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {MartenEventStore.NotifyChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }

@@ -43,7 +43,7 @@ namespace GitOps.Reconciler.Agent;
 /// </summary>
 public sealed class AgentHost
 {
-    private readonly PostgresEventStore store;
+    private readonly MartenEventStore store;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
@@ -63,7 +63,7 @@ public sealed class AgentHost
     private string? checkedCommit;
     private GlobalPosition desiredChecked = GlobalPosition.Start;
 
-    public AgentHost(PostgresEventStore store, AgentOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public AgentHost(MartenEventStore store, AgentOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);

@@ -15,7 +15,7 @@ namespace GitOps.Reconciler.Agent;
 /// <c>git revert</c>) does. A request naming a version never rendered for the host is ignored.
 /// </para>
 /// </summary>
-internal sealed class AgentTargetReader(PostgresEventStore store, string host)
+internal sealed class AgentTargetReader(MartenEventStore store, string host)
 {
     private readonly string configStream = StreamNames.Config(host);
 

@@ -13,7 +13,7 @@ namespace GitOps.Reconciler.Agent;
 /// previous agent's included). The id of each record derives from the stream version it follows and the facts, so a
 /// retried append stores nothing twice. Safe to call from the agent's step and its periodic re-check at once.
 /// </summary>
-internal sealed class HostFactsReporter(PostgresEventStore store, string host, string actor, ILogger logger) : IDisposable
+internal sealed class HostFactsReporter(MartenEventStore store, string host, string actor, ILogger logger) : IDisposable
 {
     private readonly string stream = StreamNames.HostFacts(host);
     private readonly SemaphoreSlim gate = new(1, 1);

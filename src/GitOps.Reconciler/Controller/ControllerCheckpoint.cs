@@ -7,7 +7,7 @@ namespace GitOps.Reconciler.Controller;
 /// The position of the last input the leader has handled, in the store's checkpoint table: a new leader
 /// treats inputs up to it as done and renders only those after it, so no cause is rendered twice.
 /// </summary>
-internal sealed class ControllerCheckpoint(PostgresEventStore store, string lockName)
+internal sealed class ControllerCheckpoint(MartenEventStore store, string lockName)
 {
     private readonly string name = "controller:" + lockName;
 

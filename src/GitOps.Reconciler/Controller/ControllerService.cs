@@ -15,7 +15,7 @@ namespace GitOps.Reconciler.Controller;
 /// </summary>
 public sealed class ControllerService : IAsyncDisposable
 {
-    private readonly PostgresEventStore store;
+    private readonly MartenEventStore store;
     private readonly ControllerOptions options;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
@@ -27,7 +27,7 @@ public sealed class ControllerService : IAsyncDisposable
     /// <param name="options">What to watch and how.</param>
     /// <param name="loggerFactory">Where decisions are logged (category <c>controller</c>).</param>
     /// <param name="timeProvider">The clock for coalescing and polling.</param>
-    public ControllerService(PostgresEventStore store, ControllerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public ControllerService(MartenEventStore store, ControllerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);

@@ -15,7 +15,7 @@ namespace GitOps.Reconciler.Controller;
 /// error. Event ids come from the commit (and the one it follows), and appends expect the stream's
 /// version, so a restarted or second controller re-appending the same commit adds nothing.
 /// </summary>
-internal sealed class GitWatcher(PostgresEventStore store, GitRepository repository, string branch, ControllerOptions options, ILogger logger)
+internal sealed class GitWatcher(MartenEventStore store, GitRepository repository, string branch, ControllerOptions options, ILogger logger)
 {
     private long desiredVersion;
     private string? lastCommit;

@@ -17,7 +17,7 @@ namespace GitOps.Reconciler.Controller;
 /// this controller knows, so two controllers can never both publish a version.
 /// Disposing ends the haproxy kept waiting for the next check.
 /// </summary>
-internal sealed class HostRenderer(PostgresEventStore store, ControllerOptions options, ILogger logger) : IAsyncDisposable
+internal sealed class HostRenderer(MartenEventStore store, ControllerOptions options, ILogger logger) : IAsyncDisposable
 {
     private readonly PrestartedHAProxyConfigChecker checker = new(options.HAProxyProgram, placeholderForMissingCertificates: true);
 

@@ -12,7 +12,7 @@ namespace GitOps.Reconciler.Controller;
 /// store's new events (coalescing bursts), render the hosts they affect, and keep the read models current.
 /// Ends (by exception or cancellation) when leadership is lost; the service then competes again.
 /// </summary>
-internal sealed class LeaderSession(PostgresEventStore store, GitRepository repository, string branch, ControllerOptions options, TimeProvider timeProvider, ILogger logger)
+internal sealed class LeaderSession(MartenEventStore store, GitRepository repository, string branch, ControllerOptions options, TimeProvider timeProvider, ILogger logger)
 {
     private readonly ControllerCheckpoint checkpoint = new(store, options.LockName);
     private readonly HostRenderer renderer = new(store, options, logger);

@@ -17,14 +17,14 @@ namespace GitOps.Reconciler.Discovery;
 /// </summary>
 public sealed class EventStoreDiscoverySink : IDiscoverySink
 {
-    private readonly PostgresEventStore store;
+    private readonly MartenEventStore store;
     private readonly string? actor;
     private (IDiscoveryEvent Event, Guid EventId)? failed;
     private long appended;
 
     /// <param name="store">The event store.</param>
     /// <param name="actor">Who the events are stored as (e.g. <c>agent@lb1</c>); null: the store's actor.</param>
-    public EventStoreDiscoverySink(PostgresEventStore store, string? actor = null)
+    public EventStoreDiscoverySink(MartenEventStore store, string? actor = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         this.store = store;

@@ -11,7 +11,7 @@ namespace GitOps.Reconciler.ReadModels;
 /// read model up with the store, so the answer includes every event committed so far even when no
 /// controller is running.
 /// </summary>
-public sealed class ReadModelQueries(PostgresEventStore store)
+public sealed class ReadModelQueries(MartenEventStore store)
 {
     private readonly ProjectionRunner runner = new(store, new ControllerReadModel());
 

@@ -129,17 +129,17 @@ internal sealed class ControllerBenchmarks : IBenchmarkSuite
         private readonly SemaphoreSlim changed = new(0);
         private readonly int hosts;
         private ControllerService? controller;
-        private PostgresEventStore? controllerStore;
+        private MartenEventStore? controllerStore;
         private Task? subscriber;
 
-        private World(PostgresEventStore store, GitRepoBuilder git, int hosts)
+        private World(MartenEventStore store, GitRepoBuilder git, int hosts)
         {
             Store = store;
             Git = git;
             this.hosts = hosts;
         }
 
-        public PostgresEventStore Store { get; }
+        public MartenEventStore Store { get; }
 
         public GitRepoBuilder Git { get; }
 
@@ -153,7 +153,7 @@ internal sealed class ControllerBenchmarks : IBenchmarkSuite
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            var store = await PostgresEventStore.OpenAsync(new EventStoreOptions { ConnectionString = cluster.ConnectionStringFor(name) }, cancellationToken: cancellationToken);
+            var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = cluster.ConnectionStringFor(name) }, cancellationToken: cancellationToken);
             var world = new World(store, await GitRepoBuilder.CreateAsync(cancellationToken: cancellationToken), hosts);
             world.subscriber = world.FollowAsync();
             return world;
@@ -161,7 +161,7 @@ internal sealed class ControllerBenchmarks : IBenchmarkSuite
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            controllerStore = await PostgresEventStore.OpenAsync(Store.Options, cancellationToken: cancellationToken);
+            controllerStore = await MartenEventStore.OpenAsync(Store.Options, cancellationToken: cancellationToken);
             controller = new ControllerService(controllerStore, new ControllerOptions
             {
                 Repository = Git.WorkTree,

@@ -57,7 +57,7 @@ internal sealed class EventStoreBenchmarks : IBenchmarkSuite
     {
         {
             var options = new EventStoreOptions { ConnectionString = connectionString, PageSize = 5_000 };
-            await using var store = await PostgresEventStore.OpenAsync(options, cancellationToken: cancellationToken);
+            await using var store = await MartenEventStore.OpenAsync(options, cancellationToken: cancellationToken);
 
             // Warm up the pool, JIT and plans.
             for (var i = 0; i < 200; i++)
@@ -115,7 +115,7 @@ internal sealed class EventStoreBenchmarks : IBenchmarkSuite
     }
 
     /// <summary>Median time from an append's return to its delivery by a live subscription (LISTEN/NOTIFY path).</summary>
-    private static async Task<double> SubscriptionLatencyAsync(PostgresEventStore store, CancellationToken cancellationToken)
+    private static async Task<double> SubscriptionLatencyAsync(MartenEventStore store, CancellationToken cancellationToken)
     {
         var tail = GlobalPosition.Start;
         await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken))

@@ -21,7 +21,7 @@ public sealed class AgentUndeclaredHostTests(PostgresFixture database) : IClassF
     [Fact]
     public async Task Agent_HostNotDeclared_WarnsAtStartAndAtEachNewCommitAndStatusShowsIt()
     {
-        await using var store = await PostgresEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
         await store.AppendAsync(StreamNames.Desired, ExpectedVersion.Any, new NewEvent(Observed(First, "lb1", "lb2")), CancellationToken.None);
         using var directory = new TempDirectory();
         using var output = new LiveWriter();

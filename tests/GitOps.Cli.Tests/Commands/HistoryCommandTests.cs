@@ -34,7 +34,7 @@ public sealed class HistoryCommandTests(PostgresFixture database) : IClassFixtur
     public async Task InitializeAsync()
     {
         var clock = new SettableClock(Start);
-        await using var store = await PostgresEventStore.OpenAsync(
+        await using var store = await MartenEventStore.OpenAsync(
             new EventStoreOptions { ConnectionString = database.ConnectionString },
             EventTypeRegistry.Default.With(typeof(HostProbeObserved)),
             clock);

@@ -66,5 +66,5 @@ public sealed class RollbackCommandTests(PostgresFixture database) : IClassFixtu
         Assert.Matches(@"^lb1\s+2\s+1\s+pinned \(rollback to v1 by ann\)\s+-$", status.OutputLines.Single(l => l.StartsWith("lb1", StringComparison.Ordinal)));
     }
 
-    private Task<PostgresEventStore> OpenAsync() => PostgresEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+    private Task<MartenEventStore> OpenAsync() => MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
 }

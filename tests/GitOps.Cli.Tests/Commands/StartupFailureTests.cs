@@ -70,7 +70,7 @@ public sealed partial class StartupFailureTests(PostgresFixture database) : ICla
         var host = "h-" + Guid.NewGuid().ToString("N")[..8];
         using var directory = new TempDirectory();
         var runtime = Path.Combine(directory.Path, "run");
-        await using (var store = await PostgresEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString }))
+        await using (var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString }))
         {
             var declared = new DesiredStateObserved { Commit = "c1", Author = "Ann", Message = "api", Files = ValueList.Create(new RepositoryFile("gitops.yaml", Settings(host))) };
             await store.AppendAsync(StreamNames.Desired, ExpectedVersion.Any, new NewEvent(declared), CancellationToken.None);

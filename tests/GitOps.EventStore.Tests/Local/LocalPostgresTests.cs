@@ -36,7 +36,7 @@ public sealed class LocalPostgresTests : IAsyncLifetime
             Assert.True(File.Exists(Path.Combine(dataDirectory, "postgres", "data", "PG_VERSION")));
             Assert.True(File.Exists(Path.Combine(dataDirectory, "postgres", $".s.PGSQL.{first.Port}")), "the unix socket lives in the data directory");
             firstPort = first.Port;
-            await using (var store = await PostgresEventStore.OpenAsync(TestStore.Options(first.ConnectionString), cancellationToken: cts.Token))
+            await using (var store = await MartenEventStore.OpenAsync(TestStore.Options(first.ConnectionString), cancellationToken: cts.Token))
             {
                 await store.AppendAsync("kept", ExpectedVersion.NoStream, TestStore.Numbered("before restart"), cts.Token);
             }
@@ -85,7 +85,7 @@ public sealed class LocalPostgresTests : IAsyncLifetime
 
     private static async Task<string> ReadLabelAsync(string connectionString, CancellationToken cancellationToken)
     {
-        await using var store = await PostgresEventStore.OpenAsync(TestStore.Options(connectionString), cancellationToken: cancellationToken);
+        await using var store = await MartenEventStore.OpenAsync(TestStore.Options(connectionString), cancellationToken: cancellationToken);
         var events = await TestStore.ToListAsync(store.ReadStreamAsync("kept", cancellationToken: cancellationToken), cancellationToken);
         return TestStore.Label(Assert.Single(events));
     }

@@ -19,7 +19,7 @@ public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixt
     public async Task RebuildAsync_AfterLiveRunWithFailingBatch_EqualsLiveReadModel()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        await using var store = await PostgresEventStore.OpenAsync(TestStore.Options(database.ConnectionString) with { PageSize = 50 }, cancellationToken: cts.Token);
+        await using var store = await MartenEventStore.OpenAsync(TestStore.Options(database.ConnectionString) with { PageSize = 50 }, cancellationToken: cts.Token);
         var projection = new FlakyProjection(new StreamSummaryProjection("public.summary_live"), failOnBatch: 3);
         var runner = new ProjectionRunner(store, projection);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
@@ -127,7 +127,7 @@ public sealed class ProjectionRunnerTests(PostgresFixture database) : IClassFixt
     /// cluster-wide snapshot horizon, which a transaction held open by another test class in the
     /// same cluster can hold back for a while, so wait until every event is visible.
     /// </summary>
-    private static async Task<GlobalPosition> LastPositionAsync(PostgresEventStore store, int expectedEvents, CancellationToken cancellationToken)
+    private static async Task<GlobalPosition> LastPositionAsync(MartenEventStore store, int expectedEvents, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -43,7 +43,7 @@ public sealed class SchemaMigratorTests(PostgresFixture database) : IClassFixtur
     {
         using var cts = new CancellationTokenSource(Timeout);
         var connectionString = await TestStore.CreateDatabaseAsync(database, cts.Token);
-        await (await PostgresEventStore.OpenAsync(TestStore.Options(connectionString), cancellationToken: cts.Token)).DisposeAsync();
+        await (await MartenEventStore.OpenAsync(TestStore.Options(connectionString), cancellationToken: cts.Token)).DisposeAsync();
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync(cts.Token);
@@ -51,7 +51,7 @@ public sealed class SchemaMigratorTests(PostgresFixture database) : IClassFixtur
             await newer.ExecuteNonQueryAsync(cts.Token);
         }
 
-        var ex = await Assert.ThrowsAsync<EventStoreSchemaException>(() => PostgresEventStore.OpenAsync(TestStore.Options(connectionString), cancellationToken: cts.Token));
+        var ex = await Assert.ThrowsAsync<EventStoreSchemaException>(() => MartenEventStore.OpenAsync(TestStore.Options(connectionString), cancellationToken: cts.Token));
 
         Assert.Equal((99, Migrations.Latest), (ex.DatabaseVersion, ex.SupportedVersion));
         Assert.Equal($"The event store schema is at version 99, newer than the version {Migrations.Latest} this gitops supports; upgrade gitops.", ex.Message);
@@ -75,7 +75,7 @@ public sealed class SchemaMigratorTests(PostgresFixture database) : IClassFixtur
     [Fact]
     public async Task OpenAsync_MalformedConnectionString_ThrowsConfigurationException()
     {
-        var ex = await Assert.ThrowsAsync<EventStoreConfigurationException>(() => PostgresEventStore.OpenAsync(TestStore.Options("Host=127.0.0.1;Colour=blue")));
+        var ex = await Assert.ThrowsAsync<EventStoreConfigurationException>(() => MartenEventStore.OpenAsync(TestStore.Options("Host=127.0.0.1;Colour=blue")));
 
         Assert.StartsWith("The event store connection string is invalid: ", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
@@ -87,7 +87,7 @@ public sealed class SchemaMigratorTests(PostgresFixture database) : IClassFixtur
         using var cts = new CancellationTokenSource(Timeout);
         var connectionString = database.Cluster.ConnectionStringFor("no_such_database");
 
-        var ex = await Assert.ThrowsAsync<EventStoreConfigurationException>(() => PostgresEventStore.OpenAsync(TestStore.Options(connectionString), cancellationToken: cts.Token));
+        var ex = await Assert.ThrowsAsync<EventStoreConfigurationException>(() => MartenEventStore.OpenAsync(TestStore.Options(connectionString), cancellationToken: cts.Token));
 
         Assert.Contains("no_such_database", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
@@ -100,7 +100,7 @@ public sealed class SchemaMigratorTests(PostgresFixture database) : IClassFixtur
         var port = GitOps.Testing.Network.LoopbackPorts.GetFree();
         var options = TestStore.Options($"Host=127.0.0.1;Port={port};Username=postgres;Database=gitops;Timeout=2") with { RetryAttempts = 3 };
 
-        var ex = await Assert.ThrowsAsync<EventStoreUnavailableException>(() => PostgresEventStore.OpenAsync(options, cancellationToken: cts.Token));
+        var ex = await Assert.ThrowsAsync<EventStoreUnavailableException>(() => MartenEventStore.OpenAsync(options, cancellationToken: cts.Token));
 
         Assert.StartsWith($"The event store database at 127.0.0.1:{port} is unavailable (schema migration failed 3 times): ", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);

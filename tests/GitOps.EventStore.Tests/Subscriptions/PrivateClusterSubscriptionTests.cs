@@ -100,10 +100,10 @@ public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture datab
         Assert.Equal(total, delivered.Select(e => e.EventId).Distinct().Count());
     }
 
-    private static async Task<GlobalPosition> TailAsync(PostgresEventStore store, CancellationToken cancellationToken) =>
+    private static async Task<GlobalPosition> TailAsync(MartenEventStore store, CancellationToken cancellationToken) =>
         (await ReadAfterAsync(store, GlobalPosition.Start, cancellationToken)).LastOrDefault()?.Position ?? GlobalPosition.Start;
 
-    private static async Task<List<RecordedEvent>> ReadAfterAsync(PostgresEventStore store, GlobalPosition after, CancellationToken cancellationToken)
+    private static async Task<List<RecordedEvent>> ReadAfterAsync(MartenEventStore store, GlobalPosition after, CancellationToken cancellationToken)
     {
         var events = new List<RecordedEvent>();
         await foreach (var recorded in store.ReadAllAsync(after, cancellationToken: cancellationToken))

@@ -17,8 +17,8 @@ internal static class TestStore
         MaxRetryDelay = TimeSpan.FromSeconds(1),
     };
 
-    public static Task<PostgresEventStore> OpenAsync(PostgresFixture database, CancellationToken cancellationToken, TimeProvider? timeProvider = null) =>
-        PostgresEventStore.OpenAsync(Options(database.ConnectionString), timeProvider: timeProvider, cancellationToken: cancellationToken);
+    public static Task<MartenEventStore> OpenAsync(PostgresFixture database, CancellationToken cancellationToken, TimeProvider? timeProvider = null) =>
+        MartenEventStore.OpenAsync(Options(database.ConnectionString), timeProvider: timeProvider, cancellationToken: cancellationToken);
 
     /// <summary>A small real event whose <see cref="DriftCorrected.What"/> carries <paramref name="label"/>.</summary>
     public static NewEvent Numbered(string label) => new(new DriftCorrected { Host = "lb1", What = label });

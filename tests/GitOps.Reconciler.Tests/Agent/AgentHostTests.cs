@@ -18,12 +18,12 @@ namespace GitOps.Reconciler.Tests.Agent;
 public sealed class AgentHostTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private PostgresEventStore? store;
+    private MartenEventStore? store;
 
-    private PostgresEventStore Store => store ?? throw new InvalidOperationException("Not initialized.");
+    private MartenEventStore Store => store ?? throw new InvalidOperationException("Not initialized.");
 
     public async Task InitializeAsync() =>
-        store = await PostgresEventStore.OpenAsync(new EventStoreOptions { ConnectionString = postgres.ConnectionString, PollInterval = TimeSpan.FromMilliseconds(200) });
+        store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = postgres.ConnectionString, PollInterval = TimeSpan.FromMilliseconds(200) });
 
     public async Task DisposeAsync()
     {

@@ -15,7 +15,7 @@ public sealed class ControllerReadModelUpgradeTests(PostgresFixture database) : 
     public async Task HistoryAsync_ReadModelOfTheFirstShape_IsRebuiltWithReadableCauses()
     {
         var ct = CancellationToken.None;
-        await using var store = await PostgresEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
         var commit = new NewEvent(new DesiredStateObserved { Commit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d", Author = "Ann", Message = "add web" });
         await store.AppendAsync(StreamNames.Desired, ExpectedVersion.Any, commit, ct);
         await store.AppendAsync(

@@ -14,7 +14,7 @@ public sealed class InputCausesTests(PostgresFixture database) : IClassFixture<P
     [Fact]
     public async Task HistoryAsync_DiscoveryEvents_ReadAsWhatHappenedToWhichContainer()
     {
-        await using var store = await PostgresEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
         var docker = StreamNames.Docker("lb1");
         await AppendAsync(store, docker, ContainerStarted.From("lb1", Container("a")));
         await AppendAsync(store, docker, ContainerStarted.From("lb1", Container("b")));
@@ -60,7 +60,7 @@ public sealed class InputCausesTests(PostgresFixture database) : IClassFixture<P
         Assert.Equal(("container", "c1", "id-c1", "became unhealthy"), (entry.Causes[1].Kind, entry.Causes[1].Container, entry.Causes[1].ContainerId, entry.Causes[1].Change));
     }
 
-    private static async Task<Guid> AppendAsync(PostgresEventStore store, string stream, IEvent data)
+    private static async Task<Guid> AppendAsync(MartenEventStore store, string stream, IEvent data)
     {
         var added = new NewEvent(data);
         await store.AppendAsync(stream, ExpectedVersion.Any, added, CancellationToken.None);

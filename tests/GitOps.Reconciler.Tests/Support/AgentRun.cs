@@ -11,11 +11,11 @@ namespace GitOps.Reconciler.Tests.Support;
 /// </summary>
 internal sealed class AgentRun : IAsyncDisposable
 {
-    private readonly PostgresEventStore store;
+    private readonly MartenEventStore store;
     private CancellationTokenSource? stop;
     private Task? running;
 
-    public AgentRun(PostgresEventStore store, string host)
+    public AgentRun(MartenEventStore store, string host)
     {
         this.store = store;
         Directory = Path.Combine(Path.GetTempPath(), "gitops-agent-" + Guid.NewGuid().ToString("N")[..8]);

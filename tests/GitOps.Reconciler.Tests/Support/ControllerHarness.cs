@@ -16,9 +16,9 @@ namespace GitOps.Reconciler.Tests.Support;
 /// </summary>
 internal sealed class ControllerHarness : IAsyncDisposable
 {
-    private readonly List<(ControllerService Controller, PostgresEventStore Store)> controllers = [];
+    private readonly List<(ControllerService Controller, MartenEventStore Store)> controllers = [];
 
-    private ControllerHarness(string connectionString, PostgresEventStore store, GitRepoBuilder git)
+    private ControllerHarness(string connectionString, MartenEventStore store, GitRepoBuilder git)
     {
         ConnectionString = connectionString;
         Store = store;
@@ -29,7 +29,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public PostgresEventStore Store { get; }
+    public MartenEventStore Store { get; }
 
     public GitRepoBuilder Git { get; }
 
@@ -44,7 +44,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
         }
 
         var connectionString = database.Cluster.ConnectionStringFor(name);
-        var store = await PostgresEventStore.OpenAsync(StoreOptions(connectionString));
+        var store = await MartenEventStore.OpenAsync(StoreOptions(connectionString));
         var git = await GitRepoBuilder.CreateAsync();
         return new ControllerHarness(connectionString, store, git);
     }
@@ -68,7 +68,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
     /// <summary>Starts a controller on its own store connection (as a separate process would have), on <paramref name="clock"/> (the real one by default).</summary>
     public async Task<ControllerService> StartControllerAsync(ControllerOptions? options = null, TimeProvider? clock = null)
     {
-        var store = await PostgresEventStore.OpenAsync(StoreOptions(ConnectionString));
+        var store = await MartenEventStore.OpenAsync(StoreOptions(ConnectionString));
         var controller = new ControllerService(store, options ?? Options(), timeProvider: clock);
         await controller.StartAsync(CancellationToken.None);
         controllers.Add((controller, store));

@@ -7,7 +7,7 @@ namespace GitOps.Reconciler.Tests.Support;
 /// <summary>Reading a stream, and waiting until something shows up on it.</summary>
 internal static class StoreEvents
 {
-    public static async Task<List<RecordedEvent>> ReadAsync(PostgresEventStore store, string stream, CancellationToken cancellationToken)
+    public static async Task<List<RecordedEvent>> ReadAsync(MartenEventStore store, string stream, CancellationToken cancellationToken)
     {
         var events = new List<RecordedEvent>();
         await foreach (var recorded in store.ReadStreamAsync(stream, cancellationToken: cancellationToken))
@@ -19,7 +19,7 @@ internal static class StoreEvents
     }
 
     /// <summary>The first event of <paramref name="stream"/> (from position <paramref name="from"/> on) matching <paramref name="match"/>.</summary>
-    public static Task<T> WaitForAsync<T>(PostgresEventStore store, string stream, Func<T, bool> match, TimeSpan timeout, CancellationToken cancellationToken, int from = 0)
+    public static Task<T> WaitForAsync<T>(MartenEventStore store, string stream, Func<T, bool> match, TimeSpan timeout, CancellationToken cancellationToken, int from = 0)
         where T : class, IEvent
     {
         var stored = new List<RecordedEvent>();

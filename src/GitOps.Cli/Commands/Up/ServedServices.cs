@@ -18,7 +18,7 @@ internal static class ServedServices
 {
     /// <summary>The commit of <paramref name="version"/> and the lines by service name (<c>stats</c> for the statistics page); null when the events are not there.</summary>
     public static async Task<(ConfigRendered Config, string Subject, IReadOnlyDictionary<string, string> Lines)?> DescribeAsync(
-        PostgresEventStore store, string host, long version, string? bindAddress, CancellationToken cancellationToken)
+        MartenEventStore store, string host, long version, string? bindAddress, CancellationToken cancellationToken)
     {
         var config = await RenderedAsync(store, host, version, cancellationToken).ConfigureAwait(false);
         if (config is null)
@@ -72,7 +72,7 @@ internal static class ServedServices
         return (config, CommitText.Subject(observed.Message), lines);
     }
 
-    private static async Task<ConfigRendered?> RenderedAsync(PostgresEventStore store, string host, long version, CancellationToken cancellationToken)
+    private static async Task<ConfigRendered?> RenderedAsync(MartenEventStore store, string host, long version, CancellationToken cancellationToken)
     {
         await foreach (var recorded in store.ReadStreamAsync(StreamNames.Config(host), ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
         {

@@ -15,7 +15,7 @@ namespace GitOps.Cli.Commands.Up;
 /// corrected drift and rejected commit. Reads the host's streams every <see cref="PollInterval"/>, so it shows what the
 /// store says, not what it hopes.
 /// </summary>
-internal sealed class UpReporter(PostgresEventStore store, AgentHost agent, string host, string? bindAddress, TextWriter output, TimeProvider timeProvider)
+internal sealed class UpReporter(MartenEventStore store, AgentHost agent, string host, string? bindAddress, TextWriter output, TimeProvider timeProvider)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 

@@ -33,7 +33,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         LocalPostgres? privateStore = null;
         try
         {
-            PostgresEventStore store;
+            MartenEventStore store;
             if (postgres is null)
             {
                 await SayAsync($"event store: the one {settings.Store.Source} names").ConfigureAwait(false);
@@ -42,7 +42,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
             else
             {
                 privateStore = await StartPrivateStoreAsync(postgres, cancellationToken).ConfigureAwait(false);
-                store = await PostgresEventStore.OpenAsync(
+                store = await MartenEventStore.OpenAsync(
                     new EventStoreOptions { ConnectionString = privateStore.ConnectionString, Actor = "up" }, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
@@ -81,7 +81,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         return server;
     }
 
-    private async Task<int> RunServicesAsync(PostgresEventStore store, GitRepository repository, DockerVersion? docker, CancellationToken cancellationToken)
+    private async Task<int> RunServicesAsync(MartenEventStore store, GitRepository repository, DockerVersion? docker, CancellationToken cancellationToken)
     {
         var runtimeDirectory = DataDirectory.RuntimeDirectory(settings.DataDirectory);
         var controllerOptions = new ControllerOptions

@@ -1,0 +1,435 @@
+using System.Runtime.CompilerServices;
+using GitOps.EventStore.Errors;
+using GitOps.EventStore.ReadModels;
+using GitOps.EventStore.Serialization;
+using GitOps.EventStore.Subscriptions;
+using Marten;
+using Marten.Services;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace GitOps.EventStore;
+
+/// <summary>
+/// The event store (DESIGN §5) on Marten: appends with optimistic concurrency and idempotency by event
+/// id, stream reads, a store-wide read that never skips a late commit, live subscriptions woken by
+/// LISTEN/NOTIFY, and the read models as Marten inline projections. Open it with <see cref="OpenAsync"/>,
+/// which creates or updates the schema (and imports a store written by gitops before Marten, once); dispose it at exit.
+/// </summary>
+public sealed class MartenEventStore : IAsyncDisposable
+{
+    /// <summary>The PostgreSQL schema holding Marten's tables and the read models.</summary>
+    public const string SchemaName = "gitops";
+
+    /// <summary>The channel every append notifies on commit; subscriptions listen on it.</summary>
+    internal const string NotifyChannel = "gitops_events";
+
+    /// <summary>
+    /// The transaction lock every append takes before Marten draws its sequence numbers ("gitops:append" in
+    /// ASCII): appends commit in sequence order, so readers that follow the sequence never skip a late commit.
+    /// </summary>
+    private const string AppendLockKey = "7451615080437987937"; // 0x6769746F70733A61
+
+    private const string LockAndNotifySql = $"SELECT pg_advisory_xact_lock({AppendLockKey}), pg_notify('{NotifyChannel}', '')";
+
+    private readonly NpgsqlDataSource dataSource;
+
+    private MartenEventStore(NpgsqlDataSource dataSource, DocumentStore documents, EventStoreOptions options, EventTypeRegistry registry, TimeProvider timeProvider, ILogger logger)
+    {
+        this.dataSource = dataSource;
+        Documents = documents;
+        Options = options;
+        Registry = registry;
+        TimeProvider = timeProvider;
+        Logger = logger;
+        Retry = new TransientRetry(options, timeProvider, logger);
+    }
+
+    public EventStoreOptions Options { get; }
+
+    public EventTypeRegistry Registry { get; }
+
+    /// <summary>Marten's document store on the same database: the events, the read models' progress, and documents such as the controller's snapshot.</summary>
+    public IDocumentStore Documents { get; }
+
+    internal ILogger Logger { get; }
+
+    internal TransientRetry Retry { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Connects (retrying while the database is unreachable), creates or updates the schema, and imports a
+    /// store written by gitops before Marten (its <c>gitops.events</c> table) the first time it sees one.
+    /// </summary>
+    /// <exception cref="EventStoreConfigurationException">The connection string is malformed, or the server refuses its database, user or password.</exception>
+    /// <exception cref="EventStoreUnavailableException">The database stayed unreachable through every retry.</exception>
+    /// <exception cref="EventStoreSchemaException">The database was written by a newer gitops.</exception>
+    public static async Task<MartenEventStore> OpenAsync(
+        EventStoreOptions options,
+        EventTypeRegistry? registry = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        logger ??= NullLogger.Instance;
+        registry ??= EventTypeRegistry.Default;
+        timeProvider ??= TimeProvider.System;
+        var dataSource = CreateDataSource(options.ConnectionString);
+        var documents = MartenSetup.CreateDocumentStore(dataSource, options, registry, timeProvider);
+        var store = new MartenEventStore(dataSource, documents, options, registry, timeProvider, logger);
+        try
+        {
+            await new StoreSchema(store, options.ReadModels).EnsureAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Appends <paramref name="events"/> to <paramref name="stream"/> in one transaction, if the stream is at <paramref name="expected"/>.</summary>
+    /// <exception cref="WrongExpectedVersionException">The stream is at another version (another writer got there first).</exception>
+    /// <exception cref="EventIdConflictException">Some event ids are already stored by a different append.</exception>
+    /// <exception cref="EventStoreUnavailableException">The database stayed unreachable through every retry.</exception>
+    public Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentOutOfRangeException.ThrowIfZero(events.Count);
+        foreach (var newEvent in events)
+        {
+            // Fails now, with the type's name, rather than inside Marten.
+            Registry.NameOf(newEvent.Data);
+        }
+
+        var ids = events.Select(e => e.EventId).ToArray();
+        if (ids.Distinct().Count() != ids.Length)
+        {
+            throw new ArgumentException("An append contains the same event id twice.", nameof(events));
+        }
+
+        // Retrying a whole append is safe: its event ids make a second commit of it impossible.
+        return Retry.ExecuteAsync("append", ct => AppendOnceAsync(stream, expected, events, ids, ct), cancellationToken);
+    }
+
+    /// <summary>Appends one event; see <see cref="AppendAsync(string, ExpectedVersion, IReadOnlyList{NewEvent}, CancellationToken)"/>.</summary>
+    public Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, NewEvent newEvent, CancellationToken cancellationToken) =>
+        AppendAsync(stream, expected, [newEvent], cancellationToken);
+
+    /// <summary>The version of the stream's last event; 0 when it has none.</summary>
+    public Task<long> StreamVersionAsync(string stream, CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(
+            "read stream version",
+            async ct =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                return await StreamVersionAsync(connection, null, stream, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Reads a stream from version <paramref name="from"/> (default: the first event forwards, the last backwards),
+    /// at most <paramref name="maxCount"/> events.
+    /// </summary>
+    public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
+        string stream,
+        ReadDirection direction = ReadDirection.Forwards,
+        long? from = null,
+        long maxCount = long.MaxValue,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        var forwards = direction == ReadDirection.Forwards;
+        var sql = forwards
+            ? $"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3"
+            : $"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE stream_id = $1 AND version <= $2 ORDER BY version DESC LIMIT $3";
+        return ReadPagesAsync(
+            "read stream",
+            from ?? (forwards ? 1 : long.MaxValue),
+            maxCount,
+            async (connection, version, limit, ct) =>
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                command.Parameters.Add(new() { Value = stream });
+                command.Parameters.Add(new() { Value = version });
+                command.Parameters.Add(new() { Value = limit });
+                return await EventRows.ReadAllAsync(command, Registry, ct).ConfigureAwait(false);
+            },
+            last => forwards ? last.Version + 1 : last.Version - 1,
+            cancellationToken);
+    }
+
+    /// <summary>Reads every event after <paramref name="after"/> in the store-wide order, as far as is committed now. Ends there; a subscription goes on.</summary>
+    public IAsyncEnumerable<RecordedEvent> ReadAllAsync(
+        GlobalPosition after,
+        long maxCount = long.MaxValue,
+        CancellationToken cancellationToken = default) =>
+        ReadPagesAsync(
+            "read all",
+            after,
+            maxCount,
+            (connection, position, limit, ct) => ReadPageAsync(connection, position, limit, ct),
+            last => last.Position,
+            cancellationToken);
+
+    /// <summary>
+    /// Every event after <paramref name="after"/>, in the store-wide order: first those already there, then
+    /// new ones as they commit, until cancelled. Woken by LISTEN/NOTIFY, polling every
+    /// <see cref="EventStoreOptions.PollInterval"/> as a fallback; rides out database restarts without
+    /// losing or repeating an event. Keep the last event's <see cref="RecordedEvent.Position"/> to resume.
+    /// </summary>
+    public IAsyncEnumerable<RecordedEvent> SubscribeAsync(GlobalPosition after, CancellationToken cancellationToken) =>
+        SubscribeAsync("subscription", after, cancellationToken);
+
+    /// <summary>As <see cref="SubscribeAsync(GlobalPosition, CancellationToken)"/>, named <paramref name="name"/> in log events.</summary>
+    public IAsyncEnumerable<RecordedEvent> SubscribeAsync(string name, GlobalPosition after, CancellationToken cancellationToken) =>
+        new EventSubscription(this, name).ReadAsync(after, cancellationToken);
+
+    /// <summary>The newest event committed so far (<see cref="GlobalPosition.Start"/> when there is none).</summary>
+    public Task<GlobalPosition> HeadAsync(CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(
+            "read head",
+            async ct =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand($"SELECT coalesce(max(seq_id), 0) FROM {SchemaName}.mt_events", connection);
+                return new GlobalPosition((long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!);
+            },
+            cancellationToken);
+
+    /// <summary>Empties the read model named <paramref name="name"/> and has Marten's projection daemon rebuild it from the first event.</summary>
+    public async Task RebuildReadModelAsync(string name, CancellationToken cancellationToken)
+    {
+        var readModel = Options.ReadModels.FirstOrDefault(r => r.Name == name)
+            ?? throw new ArgumentException($"No read model named '{name}' is registered with this store.", nameof(name));
+        await Retry.ExecuteAsync(
+            "reset read model",
+            async ct =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using var reset = new NpgsqlCommand(readModel.ResetSql, connection);
+                return await reset.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        using var daemon = await Documents.BuildProjectionDaemonAsync(logger: Logger).ConfigureAwait(false);
+        await daemon.RebuildProjectionAsync(name, TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
+        EventStoreLog.ReadModelRebuilt(Logger, name);
+    }
+
+    /// <summary>The position of checkpoint <paramref name="name"/>; <see cref="GlobalPosition.Start"/> when it was never saved.</summary>
+    public Task<GlobalPosition> ReadCheckpointAsync(string name, CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(
+            "read checkpoint",
+            async ct =>
+            {
+                await using var session = Documents.QuerySession();
+                var checkpoint = await session.LoadAsync<Checkpoint>(name, ct).ConfigureAwait(false);
+                return new GlobalPosition(checkpoint?.Sequence ?? 0);
+            },
+            cancellationToken);
+
+    /// <summary>Moves checkpoint <paramref name="name"/> forward to <paramref name="position"/> (never back, whoever writes).</summary>
+    public Task SaveCheckpointAsync(string name, GlobalPosition position, CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(
+            "save checkpoint",
+            async ct =>
+            {
+                await using var session = Documents.LightweightSession();
+                await session.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var stored = await session.LoadAsync<Checkpoint>(name, ct).ConfigureAwait(false);
+                if (stored is null || stored.Sequence < position.Sequence)
+                {
+                    session.Store(new Checkpoint { Id = name, Sequence = position.Sequence, UpdatedAt = TimeProvider.GetUtcNow() });
+                    await session.SaveChangesAsync(ct).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken);
+
+    /// <summary>Opens a pooled connection to the store's database, for read-model queries and tools.</summary>
+    public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        Documents.Dispose();
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One page of <see cref="ReadAllAsync"/>: events after <paramref name="after"/> in sequence order.</summary>
+    internal async Task<List<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, GlobalPosition after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE seq_id > $1 ORDER BY seq_id LIMIT $2", connection);
+        command.Parameters.Add(new() { Value = after.Sequence });
+        command.Parameters.Add(new() { Value = limit });
+        return await EventRows.ReadAllAsync(command, Registry, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal NotificationWakeup StartWakeup() => NotificationWakeup.Start(dataSource, Retry, Logger);
+
+    /// <summary>
+    /// Appends in the caller's transaction, which must already hold the append lock (see <see cref="LockForAppendAsync"/>):
+    /// the legacy import appends many streams in one transaction this way.
+    /// </summary>
+    internal async Task<AppendResult> AppendLockedAsync(NpgsqlTransaction transaction, string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, Guid[] ids, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        if (await FindStoredAsync(connection, transaction, stream, ids, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            return stored;
+        }
+
+        var current = await StreamVersionAsync(connection, transaction, stream, cancellationToken).ConfigureAwait(false);
+        if (!expected.IsAny && expected.Value != current)
+        {
+            throw new WrongExpectedVersionException(stream, expected, current);
+        }
+
+        await using var session = Documents.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: false));
+        var appended = new List<object>(events.Count);
+        foreach (var newEvent in events)
+        {
+            var marten = session.Events.BuildEvent(newEvent.Data);
+            marten.Id = newEvent.EventId;
+            marten.CorrelationId = (newEvent.CorrelationId ?? newEvent.EventId).ToString();
+            marten.CausationId = newEvent.CausationId?.ToString();
+            marten.SetHeader(EventHeaders.Actor, newEvent.Actor ?? Options.Actor);
+            if (newEvent.Commit is not null)
+            {
+                marten.SetHeader(EventHeaders.Commit, newEvent.Commit);
+            }
+
+            appended.Add(marten);
+        }
+
+        // Marten's expected version is the stream's version after the append.
+        session.Events.Append(stream, current + events.Count, appended.ToArray());
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new AppendResult(stream, current + events.Count, Appended: true);
+    }
+
+    /// <summary>Takes the append lock in <paramref name="transaction"/> and queues the commit notification.</summary>
+    internal static async Task LockForAppendAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(LockAndNotifySql, transaction.Connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // The store runs a handful of statements over and over: prepare them once per connection,
+            // unless the operator's connection string says otherwise.
+            if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
+
+            return builder.Build();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new EventStoreConfigurationException($"The event store connection string is invalid: {ErrorText.OneLine(ex)}", ex);
+        }
+    }
+
+    private static async Task<long> StreamVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string stream, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT coalesce((SELECT version FROM {SchemaName}.mt_streams WHERE id = $1), 0)", connection, transaction);
+        command.Parameters.Add(new() { Value = stream });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The result of the earlier commit of this very append, null when none of its ids is stored.</summary>
+    /// <exception cref="EventIdConflictException">Some, not all, of the ids are stored, or in another stream.</exception>
+    private static async Task<AppendResult?> FindStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, Guid[] ids, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT id, stream_id, version FROM {SchemaName}.mt_events WHERE id = ANY($1)", connection, transaction);
+        command.Parameters.Add(new() { Value = ids });
+        var found = new List<(Guid EventId, string Stream, long Version)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add((reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        if (found.Count == ids.Length && found.All(f => string.Equals(f.Stream, stream, StringComparison.Ordinal)))
+        {
+            return new AppendResult(stream, found.Max(f => f.Version), Appended: false);
+        }
+
+        throw new EventIdConflictException(stream, found.Select(f => f.EventId).ToList());
+    }
+
+    private async Task<AppendResult> AppendOnceAsync(string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, Guid[] ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockForAppendAsync(transaction, cancellationToken).ConfigureAwait(false);
+        var result = await AppendLockedAsync(transaction, stream, expected, events, ids, cancellationToken).ConfigureAwait(false);
+        if (result.Appended)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The paging loop of every reader: reads pages of at most <see cref="EventStoreOptions.PageSize"/> from
+    /// <paramref name="start"/>, each on a fresh pooled connection with transient retries, until a short page
+    /// or <paramref name="maxCount"/> events.
+    /// </summary>
+    private async IAsyncEnumerable<RecordedEvent> ReadPagesAsync<TCursor>(
+        string operation,
+        TCursor start,
+        long maxCount,
+        Func<NpgsqlConnection, TCursor, int, CancellationToken, Task<List<RecordedEvent>>> readPage,
+        Func<RecordedEvent, TCursor> nextAfter,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var cursor = start;
+        var remaining = maxCount;
+        while (remaining > 0)
+        {
+            var limit = (int)Math.Min(remaining, Options.PageSize);
+            var from = cursor;
+            var page = await Retry.ExecuteAsync(
+                operation,
+                async ct =>
+                {
+                    await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                    return await readPage(connection, from, limit, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var recorded in page)
+            {
+                yield return recorded;
+            }
+
+            if (page.Count < limit)
+            {
+                yield break;
+            }
+
+            remaining -= page.Count;
+            cursor = nextAfter(page[^1]);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Core;
+using IStorageOperation = Weasel.Storage.IStorageOperation;
+using IStorageSession = Weasel.Storage.IStorageSession;
+
+namespace GitOps.EventStore.ReadModels;
+
+/// <summary>
+/// The SQL statements a <see cref="SqlReadModel"/> queues for one batch of events, each with its parameters
+/// written as <c>$1</c>, <c>$2</c>, … (a parameter may be used more than once).
+/// </summary>
+public sealed partial class SqlStatements
+{
+    private readonly List<Statement> statements = [];
+
+    internal IReadOnlyList<IStorageOperation> All => statements;
+
+    /// <summary>Adds one statement; a null value is a text null, an <see cref="NpgsqlParameter"/> is taken as it is (for its type).</summary>
+    public void Add(string sql, params object?[] values)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentNullException.ThrowIfNull(values);
+        statements.Add(new Statement(sql, values));
+    }
+
+    [GeneratedRegex(@"\$(\d+)")]
+    private static partial Regex ParameterReference();
+
+    /// <summary>One statement as a Marten storage operation: Marten batches it with the events' own statements.</summary>
+    private sealed class Statement(string sql, object?[] values) : IStorageOperation
+    {
+        public Type DocumentType => typeof(SqlReadModel);
+
+        public OperationRole Role() => OperationRole.Other;
+
+        public Task PostprocessAsync(System.Data.Common.DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+
+        public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
+        {
+            ArgumentNullException.ThrowIfNull(builder);
+            // Marten's builder numbers parameters itself and takes '?' placeholders: one per use of $n.
+            var order = new List<int>();
+            var text = ParameterReference().Replace(sql, match =>
+            {
+                order.Add(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1);
+                return "?";
+            });
+            var parameters = builder.AppendWithDbParameters(text);
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var target = (NpgsqlParameter)parameters[i];
+                switch (values[order[i]])
+                {
+                    case NpgsqlParameter typed:
+                        target.NpgsqlDbType = typed.NpgsqlDbType;
+                        target.Value = typed.Value;
+                        break;
+                    case null:
+                        target.NpgsqlDbType = NpgsqlDbType.Text;
+                        target.Value = DBNull.Value;
+                        break;
+                    case var value:
+                        target.Value = value;
+                        break;
+                }
+            }
+        }
+    }
+}
