@@ -2,6 +2,7 @@ using GitOps.Cli.Commands;
 using GitOps.EventStore;
 using GitOps.EventStore.Errors;
 using GitOps.EventStore.Local;
+using GitOps.Reconciler;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.Cli.Store;
@@ -52,7 +53,7 @@ internal sealed record StoreLocation(string? ConnectionString, string? DataDirec
         var options = new EventStoreOptions { ConnectionString = await ConnectionStringAsync(cancellationToken).ConfigureAwait(false), Actor = actor };
         try
         {
-            return await MartenEventStore.OpenAsync(options, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await ReconcilerStore.OpenAsync(options, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (EventStoreUnavailableException ex)
         {

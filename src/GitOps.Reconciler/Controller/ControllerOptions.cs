@@ -42,6 +42,9 @@ public sealed record ControllerOptions
             ? RenderOptions with { RuntimeDirectory = HostRuntimeDirectory.For(RenderOptions.RuntimeDirectory, host) }
             : RenderOptions;
 
-    /// <summary>Whether the leader also keeps the history/status read models up to date.</summary>
-    public bool RunReadModels { get; init; } = true;
+    /// <summary>
+    /// The store checkpoint of the last input the leader has handled: a new leader treats inputs up to it as done
+    /// and renders only those after it, so no cause is rendered twice.
+    /// </summary>
+    public string CheckpointName => "controller:" + LockName;
 }

@@ -1,20 +1,17 @@
 using System.Threading.Channels;
 using GitOps.EventStore;
-using GitOps.EventStore.Projections;
 using GitOps.Git;
-using GitOps.Reconciler.ReadModels;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.Reconciler.Controller;
 
 /// <summary>
 /// What a controller does while it leads: recover its state from the store, then watch Git, follow the
-/// store's new events (coalescing bursts), render the hosts they affect, and keep the read models current.
+/// store's new events (coalescing bursts), and render the hosts they affect.
 /// Ends (by exception or cancellation) when leadership is lost; the service then competes again.
 /// </summary>
 internal sealed class LeaderSession(MartenEventStore store, GitRepository repository, string branch, ControllerOptions options, TimeProvider timeProvider, ILogger logger)
 {
-    private readonly ControllerCheckpoint checkpoint = new(store, options.LockName);
     private readonly HostRenderer renderer = new(store, options, logger);
 
     /// <summary>Raised after each round of rendering, with how many hosts were published (tests and benchmarks wait on it).</summary>
@@ -42,11 +39,6 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
             watcher.RunAsync(stop.Token),
             FollowAsync(state, stop.Token),
         };
-        if (options.RunReadModels)
-        {
-            tasks.Add(new ProjectionRunner(store, new ControllerReadModel()).RunAsync(stop.Token));
-        }
-
         try
         {
             // Whichever ends first (a failure, or cancellation) ends the session.
@@ -70,7 +62,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
     /// <summary>Replays the store: inputs up to the checkpoint count as handled, later ones are rendered now.</summary>
     private async Task<ReconcileState> RecoverAsync(CancellationToken cancellationToken)
     {
-        var handled = await checkpoint.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var handled = await store.ReadCheckpointAsync(options.CheckpointName, cancellationToken).ConfigureAwait(false);
         var state = new ReconcileState();
         await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -161,7 +153,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
     private async Task RenderAsync(ReconcileState state, CancellationToken cancellationToken)
     {
         var published = await renderer.RenderPendingAsync(state, cancellationToken).ConfigureAwait(false);
-        await checkpoint.SaveAsync(state.Position, cancellationToken).ConfigureAwait(false);
+        await store.SaveCheckpointAsync(options.CheckpointName, state.Position, cancellationToken).ConfigureAwait(false);
         Rendered?.Invoke(published);
     }
 }

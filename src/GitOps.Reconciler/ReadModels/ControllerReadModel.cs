@@ -1,6 +1,6 @@
 using GitOps.Core.Events;
 using GitOps.EventStore;
-using GitOps.EventStore.Projections;
+using GitOps.EventStore.ReadModels;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,27 +12,21 @@ namespace GitOps.Reconciler.ReadModels;
 /// (per host every rendered configuration, rollback, refused rendering and corrected drift, with how it was applied and the services a rendering left out),
 /// <c>gitops.rm_causes</c> (every input event as a readable cause, see <see cref="InputCauses"/>) and
 /// <c>gitops.rm_hosts</c> (per host: desired vs applied version, last error, rollback pin, services the latest rendering left out) with <c>gitops.rm_rollbacks</c>
-/// (who asked for which rollback, so a pinned host names its actor). Fed by <see cref="ProjectionRunner"/>, rebuildable from zero.
+/// (who asked for which rollback, so a pinned host names its actor). A Marten inline projection: updated in the transaction of every append, rebuildable from zero.
 /// </summary>
-public sealed class ControllerReadModel : IProjection
+public sealed class ControllerReadModel : SqlReadModel
 {
-    /// <summary>
-    /// Versioned with the tables' shape: a new name starts the projection from the first event, so a store written by an
-    /// older gitops gets its history entries and causes built from all its events.
-    /// </summary>
-    public string Name => "controller-read-models-v2";
+    /// <summary>Marten's name of the projection.</summary>
+    public const string ProjectionName = "controller-read-models";
 
-    /// <summary>The checkpoint names of earlier shapes, removed at setup with the tables only they used.</summary>
+    public override string Name => ProjectionName;
+
+    /// <summary>A table only an earlier shape used, removed at start-up.</summary>
     private const string RetiredSql = """
         DROP TABLE IF EXISTS gitops.rm_history;
-        DELETE FROM gitops.checkpoints WHERE name = 'controller-read-models';
         """;
 
-    public async Task SetupAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(
-            """
+    public override string SchemaSql => """
             CREATE TABLE IF NOT EXISTS gitops.rm_commits (
                 desired_version bigint PRIMARY KEY,
                 commit          text NOT NULL,
@@ -91,61 +85,37 @@ public sealed class ControllerReadModel : IProjection
                 actor       text NOT NULL,
                 requested_at timestamptz NOT NULL
             );
-            """ + InputCauses.TablesSql + RetiredSql,
-            connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+        """ + InputCauses.TablesSql + RetiredSql;
 
-    public async Task ResetAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public override string ResetSql => "TRUNCATE gitops.rm_commits, gitops.rm_history_entries, gitops.rm_hosts, gitops.rm_rollbacks, " + InputCauses.TableNames;
+
+    protected override void Apply(RecordedEvent recorded, SqlStatements batch)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
-        await using var command = new NpgsqlCommand("TRUNCATE gitops.rm_commits, gitops.rm_history_entries, gitops.rm_hosts, gitops.rm_rollbacks, " + InputCauses.TableNames, transaction.Connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(transaction);
-        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
-        foreach (var recorded in events)
-        {
-            AddCommands(batch, recorded);
-        }
-
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static void AddCommands(NpgsqlBatch batch, RecordedEvent recorded)
-    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        ArgumentNullException.ThrowIfNull(batch);
         var at = recorded.Timestamp;
-        InputCauses.AddCommands(batch, recorded);
+        InputCauses.Add(batch, recorded);
         switch (recorded.Data)
         {
             case DesiredStateObserved observed when recorded.Stream == StreamNames.Desired:
-                Add(batch, InsertCommitSql, recorded.Version, observed.Commit, observed.Branch, observed.Author, observed.Message, false, Array.Empty<string>(), observed.Services.Count, at, Hosts(DeclaredHosts.Of(observed)));
+                batch.Add(InsertCommitSql, recorded.Version, observed.Commit, observed.Branch, observed.Author, observed.Message, false, Array.Empty<string>(), observed.Services.Count, at, Hosts(DeclaredHosts.Of(observed)));
                 break;
             case DesiredStateRejected rejected when recorded.Stream == StreamNames.Desired:
-                Add(batch, InsertCommitSql, recorded.Version, rejected.Commit, rejected.Branch, rejected.Author, rejected.Message, true, rejected.Errors.ToArray(), 0, at, Hosts(null));
+                batch.Add(InsertCommitSql, recorded.Version, rejected.Commit, rejected.Branch, rejected.Author, rejected.Message, true, rejected.Errors.ToArray(), 0, at, Hosts(null));
                 break;
             case AgentStarted started:
                 // The host is listed from its agent's first start, rendered for or not (e.g. not declared in gitops.yaml).
-                Add(batch, "INSERT INTO gitops.rm_hosts (host, updated_at) VALUES ($1, $2) ON CONFLICT (host) DO NOTHING", started.Host, at);
+                batch.Add("INSERT INTO gitops.rm_hosts (host, updated_at) VALUES ($1, $2) ON CONFLICT (host) DO NOTHING", started.Host, at);
                 break;
             case ConfigRendered rendered:
                 var leftOut = rendered.RequiredFiles.Where(f => f.Problem is not null).Select(f => f.LeftOut(rendered.Host).ToString()).ToArray();
-                Add(
-                    batch,
+                batch.Add(
                     """
                     INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, left_out) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                     ON CONFLICT (event_id) DO NOTHING
                     """,
-                    recorded.EventId, HistoryEntryKind.Render, rendered.Host, rendered.Version, at, recorded.Position.Position, rendered.Sha256, rendered.Commit, rendered.Causes.ToArray(), leftOut);
-                Add(
-                    batch,
+                    recorded.EventId, HistoryEntryKind.Render, rendered.Host, rendered.Version, at, recorded.Position.Sequence, rendered.Sha256, rendered.Commit, rendered.Causes.ToArray(), leftOut);
+                batch.Add(
                     """
                     INSERT INTO gitops.rm_hosts AS h (host, desired_version, desired_commit, rendered_at, updated_at, left_out) VALUES ($1, $2, $3, $4, $4, $5)
                     ON CONFLICT (host) DO UPDATE SET desired_version = greatest(h.desired_version, excluded.desired_version),
@@ -157,23 +127,20 @@ public sealed class ControllerReadModel : IProjection
                     rendered.Host, rendered.Version, rendered.Commit, at, leftOut);
                 break;
             case ConfigRejected refused:
-                Add(
-                    batch,
+                batch.Add(
                     """
                     INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, detail)
                     VALUES ($1, $2, $3, coalesce((SELECT max(version) FROM gitops.rm_history_entries WHERE host = $3 AND kind = 'render'), 0), $4, $5, $6, $7, $8, $9)
                     ON CONFLICT (event_id) DO NOTHING
                     """,
-                    recorded.EventId, HistoryEntryKind.Refused, refused.Host, at, recorded.Position.Position, refused.Sha256, refused.Commit, refused.Causes.ToArray(), FirstOf(refused.Errors));
-                Add(batch, HostErrorSql, refused.Host, "render rejected by haproxy -c: " + FirstOf(refused.Errors), at, null);
+                    recorded.EventId, HistoryEntryKind.Refused, refused.Host, at, recorded.Position.Sequence, refused.Sha256, refused.Commit, refused.Causes.ToArray(), FirstOf(refused.Errors));
+                batch.Add(HostErrorSql, refused.Host, "render rejected by haproxy -c: " + FirstOf(refused.Errors), at, null);
                 break;
             case ConfigApplied applied:
-                Add(
-                    batch,
+                batch.Add(
                     OutcomeSql(applied.RollbackRequestId, "applied_at = $3, method = $4, duration_ms = $5, result = 'applied', error = NULL, kept_version = NULL, outcome_id = $6"),
                     applied.Host, applied.Version, at, applied.Method.ToString().ToLowerInvariant(), applied.Duration.TotalMilliseconds, recorded.EventId, Uuid(applied.RollbackRequestId));
-                Add(
-                    batch,
+                batch.Add(
                     """
                     INSERT INTO gitops.rm_hosts AS h (host, applied_version, last_result, pinned, pinned_by, updated_at)
                     VALUES ($1, $2, 'applied', $4, CASE WHEN $4 THEN (SELECT actor FROM gitops.rm_rollbacks WHERE event_id = $5) END, $3)
@@ -183,35 +150,31 @@ public sealed class ControllerReadModel : IProjection
                     applied.Host, applied.Version, at, applied.Pinned, Uuid(applied.RollbackRequestId));
                 break;
             case RollbackRequested rollback:
-                Add(
-                    batch,
+                batch.Add(
                     "INSERT INTO gitops.rm_rollbacks (event_id, host, to_version, actor, requested_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
                     recorded.EventId, rollback.Host, rollback.ToVersion, rollback.Actor, at);
-                Add(
-                    batch,
+                batch.Add(
                     $$"""
                     INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, actor)
                     SELECT $1, $2, $3, $4, $5, $6, coalesce(r.sha256, ''), coalesce(r.commit, $7), '{}', $8 {{RenderedSql}}
                     ON CONFLICT (event_id) DO NOTHING
                     """,
-                    recorded.EventId, HistoryEntryKind.Rollback, rollback.Host, rollback.ToVersion, at, recorded.Position.Position, recorded.Metadata.Commit ?? "", rollback.Actor);
+                    recorded.EventId, HistoryEntryKind.Rollback, rollback.Host, rollback.ToVersion, at, recorded.Position.Sequence, recorded.Metadata.Commit ?? "", rollback.Actor);
                 break;
             case ApplyFailed failed:
-                Add(
-                    batch,
+                batch.Add(
                     OutcomeSql(failed.RollbackRequestId, "applied_at = $3, result = 'failed', error = $4, kept_version = $5, outcome_id = $6"),
                     failed.Host, failed.Version, at, failed.Error, new NpgsqlParameter { Value = (object?)failed.KeptVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint }, recorded.EventId, Uuid(failed.RollbackRequestId));
-                Add(batch, HostErrorSql, failed.Host, failed.Error, at, "failed");
+                batch.Add(HostErrorSql, failed.Host, failed.Error, at, "failed");
                 break;
             case DriftCorrected drift:
-                Add(
-                    batch,
+                batch.Add(
                     $$"""
                     INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, detail, applied_at, method, result, error, outcome_id)
                     SELECT $1, $2, $3, $4, $5, $6, coalesce(r.sha256, ''), coalesce(r.commit, ''), '{}', $7, $5, $8, CASE WHEN $9::text IS NULL THEN 'applied' ELSE 'failed' END, $9, $1 {{RenderedSql}}
                     ON CONFLICT (event_id) DO NOTHING
                     """,
-                    recorded.EventId, HistoryEntryKind.Drift, drift.Host, drift.Version ?? 0, at, recorded.Position.Position, drift.What, drift.Method?.ToString().ToLowerInvariant(), drift.Error);
+                    recorded.EventId, HistoryEntryKind.Drift, drift.Host, drift.Version ?? 0, at, recorded.Position.Sequence, drift.What, drift.Method?.ToString().ToLowerInvariant(), drift.Error);
                 break;
         }
     }
@@ -245,21 +208,4 @@ public sealed class ControllerReadModel : IProjection
     /// <summary>The declared hosts as a text[] parameter; NULL when not known.</summary>
     private static NpgsqlParameter Hosts(IReadOnlyList<string>? hosts) =>
         new() { Value = hosts is null ? DBNull.Value : hosts.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
-
-    /// <summary>Adds one command to <paramref name="batch"/>; a null value is a text null, an <see cref="NpgsqlParameter"/> is taken as it is.</summary>
-    internal static void Add(NpgsqlBatch batch, string sql, params object?[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(value switch
-            {
-                NpgsqlParameter typed => typed,
-                null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                _ => new NpgsqlParameter { Value = value },
-            });
-        }
-
-        batch.BatchCommands.Add(command);
-    }
 }

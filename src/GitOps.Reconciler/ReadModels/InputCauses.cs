@@ -3,6 +3,7 @@ using GitOps.Core.Desired;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.EventStore.ReadModels;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,7 +13,7 @@ namespace GitOps.Reconciler.ReadModels;
 /// How each input event reads as the cause of a rendering: one row of <c>gitops.rm_causes</c> per input (a commit, a
 /// container change, a discovery resync), written when the input is projected so that a rendering's cause ids become
 /// sentences without reading the events again. Container names are kept by id in <c>gitops.rm_containers</c>, because
-/// a health or address change carries only the id. A new kind of input is one more case in <see cref="AddCommands"/>.
+/// a health or address change carries only the id. A new kind of input is one more case in <see cref="Add"/>.
 /// </summary>
 internal static class InputCauses
 {
@@ -55,7 +56,7 @@ internal static class InputCauses
         """;
 
     /// <summary>Adds the commands that record <paramref name="recorded"/> as a cause, when it is an input.</summary>
-    public static void AddCommands(NpgsqlBatch batch, RecordedEvent recorded)
+    public static void Add(SqlStatements batch, RecordedEvent recorded)
     {
         switch (recorded.Data)
         {
@@ -99,7 +100,7 @@ internal static class InputCauses
     }
 
     private static void AddCause(
-        NpgsqlBatch batch,
+        SqlStatements batch,
         RecordedEvent recorded,
         string kind,
         string? host = null,
@@ -109,23 +110,22 @@ internal static class InputCauses
         string? containerId = null,
         string? container = null,
         string? change = null) =>
-        ControllerReadModel.Add(batch, InsertCauseSql, recorded.EventId, kind, recorded.Timestamp, host, commit, author, subject, containerId, container, change);
+        batch.Add(InsertCauseSql, recorded.EventId, kind, recorded.Timestamp, host, commit, author, subject, containerId, container, change);
 
     /// <summary>Remembers the container's name by id; <paramref name="running"/> null keeps what is known (a label problem says nothing about running; a container first seen so counts as not running).</summary>
-    private static void AddContainer(NpgsqlBatch batch, string host, string containerId, string name, bool? running) =>
-        ControllerReadModel.Add(batch, UpsertContainerSql, host, containerId, name, running ?? false, new NpgsqlParameter { Value = (object?)running ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
+    private static void AddContainer(SqlStatements batch, string host, string containerId, string name, bool? running) =>
+        batch.Add(UpsertContainerSql, host, containerId, name, running ?? false, new NpgsqlParameter { Value = (object?)running ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
 
     /// <summary>
     /// A resync is described by what it changed against the containers known before (new ones, gone ones), then the
     /// known containers become exactly the listed ones.
     /// </summary>
-    private static void AddResync(NpgsqlBatch batch, RecordedEvent recorded, DiscoveryResynced resynced)
+    private static void AddResync(SqlStatements batch, RecordedEvent recorded, DiscoveryResynced resynced)
     {
         var running = resynced.Snapshot.Where(c => c.IsRunning).ToList();
         var ids = running.Select(c => c.Id).ToArray();
         var names = running.Select(c => c.Name).ToArray();
-        ControllerReadModel.Add(
-            batch,
+        batch.Add(
             $"""
             WITH listed AS (SELECT * FROM unnest($5::text[], $6::text[]) AS l(id, name)),
                  added AS (SELECT name FROM listed WHERE NOT EXISTS (SELECT 1 FROM gitops.rm_containers c WHERE c.host = $4 AND c.container_id = listed.id AND c.running)),
@@ -146,9 +146,8 @@ internal static class InputCauses
             resynced.Host,
             ids,
             names);
-        ControllerReadModel.Add(batch, "UPDATE gitops.rm_containers SET running = false WHERE host = $1 AND running AND container_id <> ALL($2::text[])", resynced.Host, ids);
-        ControllerReadModel.Add(
-            batch,
+        batch.Add("UPDATE gitops.rm_containers SET running = false WHERE host = $1 AND running AND container_id <> ALL($2::text[])", resynced.Host, ids);
+        batch.Add(
             """
             INSERT INTO gitops.rm_containers (host, container_id, name, running) SELECT $1, l.id, l.name, true FROM unnest($2::text[], $3::text[]) AS l(id, name)
             ON CONFLICT (host, container_id) DO UPDATE SET name = excluded.name, running = true

@@ -1,24 +1,20 @@
 using GitOps.Core.Desired;
 using GitOps.EventStore;
-using GitOps.EventStore.Projections;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace GitOps.Reconciler.ReadModels;
 
 /// <summary>
-/// Reads <see cref="ControllerReadModel"/> for the CLI and the dashboard. Each query first catches the
-/// read model up with the store, so the answer includes every event committed so far even when no
-/// controller is running.
+/// Reads <see cref="ControllerReadModel"/> for the CLI and the dashboard. The read model is updated in
+/// the transaction of every append, so an answer includes every event committed so far, whether or not
+/// a controller is running.
 /// </summary>
 public sealed class ReadModelQueries(MartenEventStore store)
 {
-    private readonly ProjectionRunner runner = new(store, new ControllerReadModel());
-
     /// <summary>The newest history entries first, of one host or all, at most <paramref name="limit"/>, each with its causes.</summary>
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string? host, int limit, CancellationToken cancellationToken)
     {
-        await runner.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         return await EntriesAsync(
             "$1::text IS NULL OR e.host = $1",
             [new() { Value = (object?)host ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }, new() { Value = limit }],
@@ -31,7 +27,6 @@ public sealed class ReadModelQueries(MartenEventStore store)
     /// </summary>
     public async Task<HistoryEntry?> EntryOfOutcomeAsync(string host, long version, Guid? rollbackRequestId, CancellationToken cancellationToken)
     {
-        await runner.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var entries = await EntriesAsync(
             "e.event_id = $3 OR ($3::uuid IS NULL AND e.kind = 'render' AND e.host = $1 AND e.version = $4)",
             [new() { Value = host }, new() { Value = 1 }, new() { Value = (object?)rollbackRequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid }, new() { Value = version }],
@@ -150,7 +145,6 @@ public sealed class ReadModelQueries(MartenEventStore store)
     /// <summary>The latest commit, the commit in force, and each host's convergence.</summary>
     public async Task<StatusReport> StatusAsync(CancellationToken cancellationToken)
     {
-        await runner.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var latest = await CommitAsync(connection, onlyAccepted: false, cancellationToken).ConfigureAwait(false);
         var inForce = latest is { Rejected: false } ? latest : await CommitAsync(connection, onlyAccepted: true, cancellationToken).ConfigureAwait(false);
@@ -187,8 +181,8 @@ public sealed class ReadModelQueries(MartenEventStore store)
         return new StatusReport { LatestCommit = latest, InForce = inForce, Hosts = hosts };
     }
 
-    /// <summary>Empties the read models and rebuilds them from the first event.</summary>
-    public Task<GlobalPosition> RebuildAsync(CancellationToken cancellationToken) => runner.RebuildAsync(cancellationToken);
+    /// <summary>Empties the read models and has Marten rebuild them from the first event.</summary>
+    public Task RebuildAsync(CancellationToken cancellationToken) => store.RebuildReadModelAsync(ControllerReadModel.ProjectionName, cancellationToken);
 
     private static async Task<CommitSummary?> CommitAsync(NpgsqlConnection connection, bool onlyAccepted, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Reconciler.Controller;
 using GitOps.Testing.Git;
 using GitOps.Testing.Postgres;
@@ -153,7 +154,7 @@ internal sealed class ControllerBenchmarks : IBenchmarkSuite
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = cluster.ConnectionStringFor(name) }, cancellationToken: cancellationToken);
+            var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = cluster.ConnectionStringFor(name) }, cancellationToken: cancellationToken);
             var world = new World(store, await GitRepoBuilder.CreateAsync(cancellationToken: cancellationToken), hosts);
             world.subscriber = world.FollowAsync();
             return world;
@@ -161,13 +162,12 @@ internal sealed class ControllerBenchmarks : IBenchmarkSuite
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            controllerStore = await MartenEventStore.OpenAsync(Store.Options, cancellationToken: cancellationToken);
+            controllerStore = await ReconcilerStore.OpenAsync(Store.Options, cancellationToken: cancellationToken);
             controller = new ControllerService(controllerStore, new ControllerOptions
             {
                 Repository = Git.WorkTree,
                 CoalesceWindow = TimeSpan.Zero,
                 PollInterval = TimeSpan.FromSeconds(2),
-                RunReadModels = false,
             });
             await controller.StartAsync(cancellationToken);
         }

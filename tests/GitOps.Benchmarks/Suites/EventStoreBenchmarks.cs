@@ -3,7 +3,8 @@ using System.Globalization;
 using GitOps.Core.Events;
 using GitOps.EventStore;
 using GitOps.EventStore.Local;
-using GitOps.EventStore.Projections;
+using GitOps.Reconciler;
+using GitOps.Reconciler.ReadModels;
 using GitOps.Testing.Postgres;
 using Npgsql;
 
@@ -56,7 +57,7 @@ internal sealed class EventStoreBenchmarks : IBenchmarkSuite
     private static async Task MeasureAsync(BenchmarkReport report, string prefix, string connectionString, CancellationToken cancellationToken)
     {
         {
-            var options = new EventStoreOptions { ConnectionString = connectionString, PageSize = 5_000 };
+            var options = ReconcilerStore.WithReadModels(new EventStoreOptions { ConnectionString = connectionString, PageSize = 5_000 });
             await using var store = await MartenEventStore.OpenAsync(options, cancellationToken: cancellationToken);
 
             // Warm up the pool, JIT and plans.
@@ -104,10 +105,8 @@ internal sealed class EventStoreBenchmarks : IBenchmarkSuite
             var readSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             report.Figure(prefix + "catchup_read", read / readSeconds, "events/s");
 
-            var runner = new ProjectionRunner(store, new StreamSummaryProjection("public.bench_summary"));
-            await runner.CatchUpAsync(cancellationToken);
             started = Stopwatch.GetTimestamp();
-            await runner.RebuildAsync(cancellationToken);
+            await store.RebuildReadModelAsync(ControllerReadModel.ProjectionName, cancellationToken);
             report.Figure(prefix + $"projection_rebuild_{read / 1000}k", Stopwatch.GetElapsedTime(started).TotalSeconds, "s");
 
             report.Figure(prefix + "subscription_latency_p50", await SubscriptionLatencyAsync(store, cancellationToken), "ms");

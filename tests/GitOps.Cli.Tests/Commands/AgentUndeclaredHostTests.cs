@@ -3,6 +3,7 @@ using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Testing.Postgres;
 using Xunit;
 
@@ -21,7 +22,7 @@ public sealed class AgentUndeclaredHostTests(PostgresFixture database) : IClassF
     [Fact]
     public async Task Agent_HostNotDeclared_WarnsAtStartAndAtEachNewCommitAndStatusShowsIt()
     {
-        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+        await using var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
         await store.AppendAsync(StreamNames.Desired, ExpectedVersion.Any, new NewEvent(Observed(First, "lb1", "lb2")), CancellationToken.None);
         using var directory = new TempDirectory();
         using var output = new LiveWriter();

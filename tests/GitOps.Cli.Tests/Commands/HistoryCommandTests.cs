@@ -4,6 +4,7 @@ using GitOps.Core.Discovery;
 using GitOps.Core.Events;
 using GitOps.EventStore;
 using GitOps.EventStore.Serialization;
+using GitOps.Reconciler;
 using GitOps.Testing.Postgres;
 using Xunit;
 
@@ -35,7 +36,7 @@ public sealed class HistoryCommandTests(PostgresFixture database) : IClassFixtur
     {
         var clock = new SettableClock(Start);
         await using var store = await MartenEventStore.OpenAsync(
-            new EventStoreOptions { ConnectionString = database.ConnectionString },
+            ReconcilerStore.WithReadModels(new EventStoreOptions { ConnectionString = database.ConnectionString }),
             EventTypeRegistry.Default.With(typeof(HostProbeObserved)),
             clock);
         async Task AppendAsync(int seconds, string stream, IEvent data, Guid? id = null, string? commit = null)

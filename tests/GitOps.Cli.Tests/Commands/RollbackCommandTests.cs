@@ -1,5 +1,6 @@
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Testing.Postgres;
 using Xunit;
 
@@ -66,5 +67,5 @@ public sealed class RollbackCommandTests(PostgresFixture database) : IClassFixtu
         Assert.Matches(@"^lb1\s+2\s+1\s+pinned \(rollback to v1 by ann\)\s+-$", status.OutputLines.Single(l => l.StartsWith("lb1", StringComparison.Ordinal)));
     }
 
-    private Task<MartenEventStore> OpenAsync() => MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+    private Task<MartenEventStore> OpenAsync() => ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
 }

@@ -6,6 +6,7 @@ using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Testing.Git;
 using GitOps.Testing.Network;
 using GitOps.Testing.Postgres;
@@ -70,7 +71,7 @@ public sealed partial class StartupFailureTests(PostgresFixture database) : ICla
         var host = "h-" + Guid.NewGuid().ToString("N")[..8];
         using var directory = new TempDirectory();
         var runtime = Path.Combine(directory.Path, "run");
-        await using (var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString }))
+        await using (var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString }))
         {
             var declared = new DesiredStateObserved { Commit = "c1", Author = "Ann", Message = "api", Files = ValueList.Create(new RepositoryFile("gitops.yaml", Settings(host))) };
             await store.AppendAsync(StreamNames.Desired, ExpectedVersion.Any, new NewEvent(declared), CancellationToken.None);

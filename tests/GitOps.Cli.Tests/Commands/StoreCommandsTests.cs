@@ -2,6 +2,7 @@ using System.Text.Json;
 using GitOps.Core.Collections;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Testing.Postgres;
 using Xunit;
 
@@ -20,7 +21,7 @@ public sealed class StoreCommandsTests(PostgresFixture database) : IClassFixture
 
     public async Task InitializeAsync()
     {
-        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+        await using var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
         var ct = CancellationToken.None;
         await store.AppendAsync(StreamNames.Desired, ExpectedVersion.Any, new NewEvent(new DesiredStateObserved { Commit = Good, Author = "Ann", Message = "add web\n\nbody", Branch = "main" }) { EventId = Cause }, ct);
         await store.AppendAsync(StreamNames.Desired, ExpectedVersion.Any, new NewEvent(new DesiredStateRejected { Commit = Bad, Author = "Bob", Message = "break web", Branch = "main", Errors = ValueList.Create("services/web.yaml:5:17: error GITOPS010: port '70000' is out of range") }), ct);

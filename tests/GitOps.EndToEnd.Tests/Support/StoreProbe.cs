@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 
 namespace GitOps.EndToEnd.Tests.Support;
 
@@ -10,7 +11,7 @@ internal static class StoreProbe
     /// <summary>The number of events of each of <paramref name="streams"/>.</summary>
     public static async Task<Dictionary<string, long>> CountsAsync(string connectionString, params string[] streams)
     {
-        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = connectionString });
+        await using var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = connectionString });
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var stream in streams)
         {
@@ -23,7 +24,7 @@ internal static class StoreProbe
     /// <summary>The ConfigApplied events of <paramref name="host"/> recorded more than once for the same version and rollback request.</summary>
     public static async Task<List<string>> DuplicateAppliesAsync(string connectionString, string host)
     {
-        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = connectionString });
+        await using var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = connectionString });
         var keys = new List<string>();
         await foreach (var recorded in store.ReadStreamAsync(StreamNames.Applied(host)))
         {

@@ -1,10 +1,11 @@
-using GitOps.Core.Text;
 using GitOps.Core.Collections;
 using GitOps.Core.Effective;
 using GitOps.Core.Events;
 using GitOps.Core.Hosts;
+using GitOps.Core.Text;
 using GitOps.Docker.Client;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Reconciler.Tests.Support;
 using GitOps.Testing.HAProxy;
 using GitOps.Testing.Http;
@@ -23,7 +24,7 @@ public sealed class AgentHostTests(PostgresFixture postgres) : IClassFixture<Pos
     private MartenEventStore Store => store ?? throw new InvalidOperationException("Not initialized.");
 
     public async Task InitializeAsync() =>
-        store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = postgres.ConnectionString, PollInterval = TimeSpan.FromMilliseconds(200) });
+        store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = postgres.ConnectionString, PollInterval = TimeSpan.FromMilliseconds(200) });
 
     public async Task DisposeAsync()
     {

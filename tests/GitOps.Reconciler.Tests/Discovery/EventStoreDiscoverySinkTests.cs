@@ -2,6 +2,7 @@ using GitOps.Core.Events;
 using GitOps.Docker.Client;
 using GitOps.Docker.Discovery;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Reconciler.Discovery;
 using GitOps.Reconciler.Tests.Support;
 using GitOps.Testing.Docker;
@@ -19,7 +20,7 @@ public sealed class EventStoreDiscoverySinkTests(PostgresFixture postgres, Docke
     public async Task PublishAsync_WatcherOnTheTestEngine_StoresStartedAndStoppedOnTheDockerStream()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = postgres.ConnectionString }, cancellationToken: cts.Token);
+        await using var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = postgres.ConnectionString }, cancellationToken: cts.Token);
         var host = "sink-" + docker.RunId;
         var stream = StreamNames.Docker(host);
         var sink = new EventStoreDiscoverySink(store, "agent@" + host);

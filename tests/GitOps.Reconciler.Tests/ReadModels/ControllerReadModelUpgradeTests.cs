@@ -1,6 +1,7 @@
 using GitOps.Core.Collections;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Reconciler.ReadModels;
 using GitOps.Testing.Postgres;
 using Npgsql;
@@ -15,7 +16,7 @@ public sealed class ControllerReadModelUpgradeTests(PostgresFixture database) : 
     public async Task HistoryAsync_ReadModelOfTheFirstShape_IsRebuiltWithReadableCauses()
     {
         var ct = CancellationToken.None;
-        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+        await using var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
         var commit = new NewEvent(new DesiredStateObserved { Commit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d", Author = "Ann", Message = "add web" });
         await store.AppendAsync(StreamNames.Desired, ExpectedVersion.Any, commit, ct);
         await store.AppendAsync(

@@ -2,6 +2,7 @@ using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Reconciler.ReadModels;
 using GitOps.Testing.Postgres;
 using Xunit;
@@ -14,7 +15,7 @@ public sealed class InputCausesTests(PostgresFixture database) : IClassFixture<P
     [Fact]
     public async Task HistoryAsync_DiscoveryEvents_ReadAsWhatHappenedToWhichContainer()
     {
-        await using var store = await MartenEventStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
+        await using var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString });
         var docker = StreamNames.Docker("lb1");
         await AppendAsync(store, docker, ContainerStarted.From("lb1", Container("a")));
         await AppendAsync(store, docker, ContainerStarted.From("lb1", Container("b")));

@@ -2,6 +2,7 @@ using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
 using GitOps.EventStore;
+using GitOps.Reconciler;
 using GitOps.Reconciler.Controller;
 using GitOps.Testing.Git;
 using GitOps.Testing.Postgres;
@@ -44,7 +45,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
         }
 
         var connectionString = database.Cluster.ConnectionStringFor(name);
-        var store = await MartenEventStore.OpenAsync(StoreOptions(connectionString));
+        var store = await ReconcilerStore.OpenAsync(StoreOptions(connectionString));
         var git = await GitRepoBuilder.CreateAsync();
         return new ControllerHarness(connectionString, store, git);
     }
@@ -68,7 +69,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
     /// <summary>Starts a controller on its own store connection (as a separate process would have), on <paramref name="clock"/> (the real one by default).</summary>
     public async Task<ControllerService> StartControllerAsync(ControllerOptions? options = null, TimeProvider? clock = null)
     {
-        var store = await MartenEventStore.OpenAsync(StoreOptions(ConnectionString));
+        var store = await ReconcilerStore.OpenAsync(StoreOptions(ConnectionString));
         var controller = new ControllerService(store, options ?? Options(), timeProvider: clock);
         await controller.StartAsync(CancellationToken.None);
         controllers.Add((controller, store));
@@ -111,8 +112,8 @@ internal sealed class ControllerHarness : IAsyncDisposable
     /// </summary>
     public Task WaitUntilHandledAsync(RecordedEvent recorded)
     {
-        var checkpoint = new ControllerCheckpoint(Store, Options().LockName);
-        return Poll.UntilAsync(async ct => await checkpoint.ReadAsync(ct) >= recorded.Position, $"the controller to handle {recorded.Stream} v{recorded.Version}");
+        var checkpoint = Options().CheckpointName;
+        return Poll.UntilAsync(async ct => await Store.ReadCheckpointAsync(checkpoint, ct) >= recorded.Position, $"the controller to handle {recorded.Stream} v{recorded.Version}");
     }
 
     /// <summary>
@@ -121,11 +122,11 @@ internal sealed class ControllerHarness : IAsyncDisposable
     /// </summary>
     public Task SettleAsync(SteppedClock clock, TimeSpan window)
     {
-        var checkpoint = new ControllerCheckpoint(Store, Options().LockName);
+        var checkpoint = Options().CheckpointName;
         return Poll.UntilAsync(
             async ct =>
             {
-                if (await checkpoint.ReadAsync(ct) >= await Store.HeadAsync(ct))
+                if (await Store.ReadCheckpointAsync(checkpoint, ct) >= await Store.HeadAsync(ct))
                 {
                     return true;
                 }

@@ -7,6 +7,7 @@ using GitOps.EventStore;
 using GitOps.EventStore.Local;
 using GitOps.Git;
 using GitOps.HAProxy.Rendering;
+using GitOps.Reconciler;
 using GitOps.Reconciler.Agent;
 using GitOps.Reconciler.Controller;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
             else
             {
                 privateStore = await StartPrivateStoreAsync(postgres, cancellationToken).ConfigureAwait(false);
-                store = await MartenEventStore.OpenAsync(
+                store = await ReconcilerStore.OpenAsync(
                     new EventStoreOptions { ConnectionString = privateStore.ConnectionString, Actor = "up" }, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
