@@ -17,6 +17,10 @@ internal static class MartenSetup
             marten.DatabaseSchemaName = MartenEventStore.SchemaName;
             marten.Events.DatabaseSchemaName = MartenEventStore.SchemaName;
             marten.Events.StreamIdentity = StreamIdentity.AsString;
+            // Rich appends draw the events' sequence numbers (under the append lock) before the inline read models
+            // run, so a read model sees each event's store-wide position; the quick modes number events only as
+            // they insert them, after the read models ran with a position of 0.
+            marten.Events.AppendMode = EventAppendMode.Rich;
             marten.Events.MetadataConfig.CorrelationIdEnabled = true;
             marten.Events.MetadataConfig.CausationIdEnabled = true;
             marten.Events.MetadataConfig.HeadersEnabled = true;

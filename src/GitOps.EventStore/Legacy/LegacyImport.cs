@@ -8,7 +8,7 @@ namespace GitOps.EventStore.Legacy;
 /// <summary>
 /// Imports a store written by gitops before Marten (format 1: the <c>gitops.events</c> table) into Marten,
 /// once, at start-up: every event with its id, stream, version, metadata and time, in the order the old
-/// readers followed (transaction, then position), so the read models come out as they were and the
+/// readers followed (transaction, then position), then the read models are rebuilt from them and the
 /// controllers' checkpoints point at the same events. The old table is kept, renamed <see cref="KeptAs"/>.
 /// </summary>
 internal sealed class LegacyImport(MartenEventStore store, IReadOnlyList<SqlReadModel> readModels)
@@ -26,12 +26,6 @@ internal sealed class LegacyImport(MartenEventStore store, IReadOnlyList<SqlRead
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await MartenEventStore.LockForAppendAsync(transaction, cancellationToken).ConfigureAwait(false);
-        foreach (var readModel in readModels)
-        {
-            // Tables of the same name written by the old runner: rebuilt by the import's appends.
-            await ExecuteAsync(transaction, readModel.ResetSql, cancellationToken).ConfigureAwait(false);
-        }
-
         var after = (TransactionId: 0L, Position: 0L);
         long imported = 0;
         var streams = new HashSet<string>(StringComparer.Ordinal);
@@ -64,6 +58,12 @@ internal sealed class LegacyImport(MartenEventStore store, IReadOnlyList<SqlRead
         await ExecuteAsync(transaction, $"ALTER TABLE gitops.events RENAME TO {KeptAs.Split('.')[1]}; DROP TABLE IF EXISTS gitops.checkpoints;", cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         EventStoreLog.LegacyImported(store.Logger, imported, streams.Count, KeptAs);
+
+        // The inline projections saw the import's own time on every event; rebuilt, they read the original times.
+        foreach (var readModel in readModels)
+        {
+            await store.RebuildReadModelAsync(readModel.Name, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Consecutive events of one stream: each run is one append.</summary>

@@ -62,6 +62,8 @@ public sealed partial class SqlStatements
                         target.Value = DBNull.Value;
                         break;
                     case var value:
+                        // The builder's parameters come typed as text; let Npgsql infer from the value.
+                        target.ResetDbType();
                         target.Value = value;
                         break;
                 }

@@ -101,10 +101,10 @@ public sealed class ReadModelQueries(MartenEventStore store)
 
         await using var command = new NpgsqlCommand(
             """
-            SELECT u.id, coalesce(k.kind, ev.type, 'unknown'), coalesce(k.at, ev.recorded_at), k.host, k.commit, k.author, k.subject, k.container_id, k.container, k.change
+            SELECT u.id, coalesce(k.kind, ev.type, 'unknown'), coalesce(k.at, ev.timestamp), k.host, k.commit, k.author, k.subject, k.container_id, k.container, k.change
             FROM unnest($1::uuid[]) AS u(id)
             LEFT JOIN gitops.rm_causes k ON k.event_id = u.id
-            LEFT JOIN gitops.events ev ON k.event_id IS NULL AND ev.event_id = u.id
+            LEFT JOIN gitops.mt_events ev ON k.event_id IS NULL AND ev.id = u.id
             """,
             connection);
         command.Parameters.Add(new() { Value = ids });
