@@ -381,6 +381,7 @@ public sealed class MartenEventStore : IAsyncDisposable
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockForAppendAsync(transaction, cancellationToken).ConfigureAwait(false);
         var result = await AppendLockedAsync(transaction, stream, expected, events, ids, cancellationToken).ConfigureAwait(false);
         if (result.Appended)
         {

@@ -1,4 +1,5 @@
 using GitOps.EventStore;
+using GitOps.Reconciler.Controller;
 using GitOps.Reconciler.ReadModels;
 using Microsoft.Extensions.Logging;
 
@@ -6,7 +7,8 @@ namespace GitOps.Reconciler;
 
 /// <summary>
 /// Opens the event store the way every gitops process must: with the read models of <c>gitops status</c> and
-/// <c>gitops history</c> registered, so that each append, whoever makes it, keeps them current.
+/// <c>gitops history</c> registered, so that each append, whoever makes it, keeps them current, and the
+/// controller's snapshot document.
 /// </summary>
 public static class ReconcilerStore
 {
@@ -14,7 +16,7 @@ public static class ReconcilerStore
     public static EventStoreOptions WithReadModels(EventStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options with { ReadModels = [new ControllerReadModel()] };
+        return options with { ReadModels = [new ControllerReadModel()], DocumentTypes = [typeof(ControllerSnapshot)] };
     }
 
     /// <summary>Opens the store with the product's read models; see <see cref="MartenEventStore.OpenAsync"/>.</summary>

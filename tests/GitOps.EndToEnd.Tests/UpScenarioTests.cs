@@ -43,8 +43,9 @@ public sealed class UpScenarioTests(DockerFixture docker) : IClassFixture<Docker
         await Eventually.ServedAsync(sitePort, "static-two", Converge, up.Transcript);
         await repo.RevertAsync(move);
         await Eventually.ServedAsync(sitePort, "static-one", Converge, up.Transcript);
-        Assert.Equal(firstText, await File.ReadAllBytesAsync(directory.ConfigPath("local")));
+        // The agent writes the file after the runtime API has switched the traffic; it has once the history says applied.
         var history = await HistoryAsync(directory, entries => entries.Count == 3 && entries[0].Result == "applied");
+        Assert.Equal(firstText, await File.ReadAllBytesAsync(directory.ConfigPath("local")));
         Assert.StartsWith("Revert \"move site\"", history[0].Subject, StringComparison.Ordinal);
         Assert.Equal(history[2].Sha256, history[0].Sha256);
         Assert.NotEqual(history[1].Sha256, history[0].Sha256);

@@ -17,6 +17,10 @@ public sealed class ObservedContainers
 
     public static ObservedContainers Empty { get; } = new(ImmutableDictionary.Create<string, ObservedContainer>(StringComparer.Ordinal));
 
+    /// <summary>The state that knows exactly <paramref name="containers"/> (a snapshot of an earlier state's <see cref="ById"/> values).</summary>
+    public static ObservedContainers Of(IEnumerable<ObservedContainer> containers) =>
+        new(containers.ToImmutableDictionary(c => c.Id, StringComparer.Ordinal));
+
     /// <summary>The running containers by full id.</summary>
     public ImmutableDictionary<string, ObservedContainer> ById { get; }
 

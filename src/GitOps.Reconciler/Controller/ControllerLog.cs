@@ -51,4 +51,13 @@ internal static partial class ControllerLog
 
     [LoggerMessage(LogEventIds.Controller + 15, LogLevel.Warning, "Controller {Activity} waits for the event store; retrying in {DelayMs} ms: {Reason}")]
     public static partial void StoreAway(ILogger logger, string activity, long delayMs, string reason);
+
+    [LoggerMessage(LogEventIds.Controller + 16, LogLevel.Information, "Recovered the state from the snapshot at {SnapshotPosition} and {TailEvents} events after it")]
+    public static partial void RecoveredFromSnapshot(ILogger logger, string snapshotPosition, long tailEvents);
+
+    [LoggerMessage(LogEventIds.Controller + 17, LogLevel.Warning, "The controller snapshot {Name} cannot be read ({Reason}); replaying the store from the first event")]
+    public static partial void SnapshotUnreadable(ILogger logger, string name, string reason);
+
+    [LoggerMessage(LogEventIds.Controller + 18, LogLevel.Warning, "Saving the controller snapshot at {Position} failed; the next one is taken after {Every} more events")]
+    public static partial void SnapshotFailed(ILogger logger, Exception exception, string position, int every);
 }

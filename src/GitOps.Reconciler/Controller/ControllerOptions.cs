@@ -47,4 +47,10 @@ public sealed record ControllerOptions
     /// and renders only those after it, so no cause is rendered twice.
     /// </summary>
     public string CheckpointName => "controller:" + LockName;
+
+    /// <summary>The id of the leader's <see cref="ControllerSnapshot"/> document.</summary>
+    public string SnapshotName => "controller:" + LockName;
+
+    /// <summary>How many events the leader handles between two snapshots of its state (a new leader replays at most about this many).</summary>
+    public int SnapshotEvery { get; init; } = 5_000;
 }

@@ -30,6 +30,10 @@ internal sealed class HostConfigState
 
     public bool IsPending => PendingCauses.Count > 0;
 
+    /// <summary>The pending inputs in store order, each with the container it is about (null: about more, or none).</summary>
+    public IEnumerable<(Guid EventId, string? ContainerId)> PendingWithContainers() =>
+        PendingCauses.Select(id => (id, containerOf.TryGetValue(id, out var container) ? container : null));
+
     /// <param name="eventId">The input event.</param>
     /// <param name="containerId">The container it is about, when it is about one container.</param>
     public void AddCause(Guid eventId, string? containerId = null)

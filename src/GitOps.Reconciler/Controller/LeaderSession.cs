@@ -14,6 +14,11 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
 {
     private readonly HostRenderer renderer = new(store, options, logger);
 
+    /// <summary>The position of the last snapshot taken (or recovered from).</summary>
+    private GlobalPosition snapshotAt = GlobalPosition.Start;
+
+    private Task snapshotSaving = Task.CompletedTask;
+
     /// <summary>Raised after each round of rendering, with how many hosts were published (tests and benchmarks wait on it).</summary>
     public event Action<int>? Rendered;
 
@@ -25,6 +30,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
         }
         finally
         {
+            await snapshotSaving.ConfigureAwait(false);
             await renderer.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -59,19 +65,78 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
         }
     }
 
-    /// <summary>Replays the store: inputs up to the checkpoint count as handled, later ones are rendered now.</summary>
+    /// <summary>
+    /// The last snapshot plus the events after it (the whole store when there is no snapshot): inputs up to the
+    /// checkpoint count as handled, later ones are rendered now.
+    /// </summary>
     private async Task<ReconcileState> RecoverAsync(CancellationToken cancellationToken)
     {
         var handled = await store.ReadCheckpointAsync(options.CheckpointName, cancellationToken).ConfigureAwait(false);
-        var state = new ReconcileState();
-        await foreach (var recorded in store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var snapshot = await LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var state = snapshot is null ? new ReconcileState() : ReconcileState.FromSnapshot(snapshot);
+        snapshotAt = state.Position;
+        long tail = 0;
+        await foreach (var recorded in store.ReadAllAsync(state.Position, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             state.Apply(recorded, pending: recorded.Position > handled);
+            tail++;
+        }
+
+        if (snapshot is not null)
+        {
+            ControllerLog.RecoveredFromSnapshot(logger, snapshotAt.ToString(), tail);
         }
 
         ControllerLog.LeadershipGained(logger, options.LockName, state.HostNames().Count(), state.Position.ToString());
         await RenderAsync(state, cancellationToken).ConfigureAwait(false);
         return state;
+    }
+
+    private async Task<ControllerSnapshot?> LoadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var session = store.Documents.QuerySession();
+            return await session.LoadAsync<ControllerSnapshot>(options.SnapshotName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+        {
+            // Written by a gitops whose model had another shape: the events still hold everything.
+            ControllerLog.SnapshotUnreadable(logger, options.SnapshotName, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Every <see cref="ControllerOptions.SnapshotEvery"/> events, stores the state as a snapshot in the background
+    /// (one at a time; rendering does not wait for it).
+    /// </summary>
+    private void MaybeSnapshot(ReconcileState state)
+    {
+        if (state.Position.Sequence - snapshotAt.Sequence < options.SnapshotEvery || !snapshotSaving.IsCompleted)
+        {
+            return;
+        }
+
+        var snapshot = state.ToSnapshot(options.SnapshotName, timeProvider.GetUtcNow());
+        snapshotAt = state.Position;
+        snapshotSaving = SaveSnapshotAsync(snapshot);
+    }
+
+    private async Task SaveSnapshotAsync(ControllerSnapshot snapshot)
+    {
+        try
+        {
+            await using var session = store.Documents.LightweightSession();
+            session.Store(snapshot);
+            await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed snapshot costs the next leader a longer replay, nothing more.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ControllerLog.SnapshotFailed(logger, ex, snapshot.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), options.SnapshotEvery);
+        }
     }
 
     private async Task FollowAsync(ReconcileState state, CancellationToken cancellationToken)
@@ -154,6 +219,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
     {
         var published = await renderer.RenderPendingAsync(state, cancellationToken).ConfigureAwait(false);
         await store.SaveCheckpointAsync(options.CheckpointName, state.Position, cancellationToken).ConfigureAwait(false);
+        MaybeSnapshot(state);
         Rendered?.Invoke(published);
     }
 }

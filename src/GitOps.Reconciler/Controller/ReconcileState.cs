@@ -11,8 +11,8 @@ namespace GitOps.Reconciler.Controller;
 /// <summary>
 /// The controller's view of the store, built from events alone: the desired state in force, the
 /// containers running on each Docker host, what each host's agent last reported of its files, each
-/// host's last published configuration, and the inputs not yet rendered per host. A new leader rebuilds it by replaying the store, so nothing but events
-/// carries state from one controller to the next.
+/// host's last published configuration, and the inputs not yet rendered per host. A new leader rebuilds it from the
+/// last <see cref="ControllerSnapshot"/> and the events after it (or by replaying the store when there is none).
 /// </summary>
 internal sealed class ReconcileState
 {
@@ -45,6 +45,65 @@ internal sealed class ReconcileState
     }
 
     public IReadOnlyDictionary<string, HostConfigState> Hosts => hosts;
+
+    /// <summary>The state a snapshot holds, at its position.</summary>
+    public static ReconcileState FromSnapshot(ControllerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var state = new ReconcileState
+        {
+            Position = new GlobalPosition(snapshot.Sequence),
+            DesiredCommit = snapshot.DesiredCommit,
+            desired = snapshot.Desired,
+        };
+        foreach (var (host, running) in snapshot.Containers)
+        {
+            state.containers[host] = ObservedContainers.Of(running);
+        }
+
+        foreach (var (host, files) in snapshot.HostFiles)
+        {
+            state.hostFiles[host] = files;
+        }
+
+        foreach (var (name, saved) in snapshot.Hosts)
+        {
+            var host = state.Host(name);
+            host.Version = saved.Version;
+            host.Sha256 = saved.Sha256;
+            host.RejectedSha256 = saved.RejectedSha256;
+            host.ServedContainers = saved.ServedContainers?.ToHashSet(StringComparer.Ordinal);
+            foreach (var pending in saved.Pending)
+            {
+                host.AddCause(pending.EventId, pending.ContainerId);
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>This state as a snapshot document named <paramref name="id"/>; shares only immutable parts with the state.</summary>
+    public ControllerSnapshot ToSnapshot(string id, DateTimeOffset takenAt) => new()
+    {
+        Id = id,
+        Sequence = Position.Sequence,
+        TakenAt = takenAt,
+        DesiredCommit = DesiredCommit,
+        Desired = Desired,
+        Containers = containers.ToDictionary(p => p.Key, p => p.Value.ById.Values.ToList(), StringComparer.Ordinal),
+        HostFiles = hostFiles.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        Hosts = hosts.ToDictionary(
+            p => p.Key,
+            p => new ControllerSnapshot.HostSnapshot
+            {
+                Version = p.Value.Version,
+                Sha256 = p.Value.Sha256,
+                RejectedSha256 = p.Value.RejectedSha256,
+                ServedContainers = p.Value.ServedContainers?.Order(StringComparer.Ordinal).ToList(),
+                Pending = p.Value.PendingWithContainers().Select(c => new ControllerSnapshot.PendingInput(c.EventId, c.ContainerId)).ToList(),
+            },
+            StringComparer.Ordinal),
+    };
 
     public HostConfigState Host(string host)
     {
