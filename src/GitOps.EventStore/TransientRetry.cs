@@ -1,4 +1,5 @@
 using GitOps.EventStore.Errors;
+using Marten.Exceptions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -11,7 +12,13 @@ namespace GitOps.EventStore;
 /// </summary>
 internal sealed class TransientRetry(EventStoreOptions options, TimeProvider timeProvider, ILogger logger)
 {
-    public static bool IsTransient(Exception exception) => exception is NpgsqlException { IsTransient: true };
+    /// <summary>
+    /// Whether Npgsql calls <paramref name="exception"/> transient, also when Marten wrapped it: a connection lost
+    /// inside <c>SaveChangesAsync</c> surfaces as a <see cref="MartenCommandException"/> around the Npgsql one.
+    /// </summary>
+    public static bool IsTransient(Exception exception) =>
+        exception is NpgsqlException { IsTransient: true }
+            or MartenCommandException { InnerException: NpgsqlException { IsTransient: true } };
 
     /// <summary>The delay before retry number <paramref name="attempt"/> (1-based), doubling up to the maximum.</summary>
     public TimeSpan DelayFor(int attempt)

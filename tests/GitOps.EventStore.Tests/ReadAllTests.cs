@@ -21,8 +21,7 @@ public sealed class ReadAllTests(PostgresFixture database) : IClassFixture<Postg
             await store.AppendAsync("a-" + (i % 3), ExpectedVersion.Any, TestStore.Numbered("e" + i), cts.Token);
         }
 
-        // Reads stop below the oldest running transaction in the cluster (other test classes write too):
-        // once a subscription saw the events they are final, and every later read sees them.
+        // A live subscription and later reads must deliver the very same events in the very same order.
         var live = await TestStore.TakeAsync(store.SubscribeAsync(tail, cts.Token), 10, cts.Token);
         var all = await TestStore.ToListAsync(store.ReadAllAsync(tail, cancellationToken: cts.Token), cts.Token);
         var firstFive = await TestStore.ToListAsync(store.ReadAllAsync(tail, maxCount: 5, cancellationToken: cts.Token), cts.Token);
@@ -42,11 +41,13 @@ public sealed class ReadAllTests(PostgresFixture database) : IClassFixture<Postg
         var start = await LastPositionAsync(store, cts.Token);
         await using (var connection = await database.OpenConnectionAsync(cts.Token))
         {
+            // Written as a newer gitops would: a type this one does not know, and a known type whose data does not fit.
             await using var insert = new NpgsqlCommand(
                 """
-                INSERT INTO gitops.events (event_id, stream, version, type, data, metadata, recorded_at)
-                VALUES (gen_random_uuid(), 'future', 1, 'SomethingFromTheFuture', '{"x":1}', '{"correlationId":"00000000-0000-0000-0000-000000000001","actor":"newer"}', now()),
-                       (gen_random_uuid(), 'future', 2, 'DriftCorrected', '{"host":42}', '{"correlationId":"00000000-0000-0000-0000-000000000001","actor":"newer"}', now())
+                INSERT INTO gitops.mt_streams (id, version) VALUES ('future', 2);
+                INSERT INTO gitops.mt_events (seq_id, id, stream_id, version, type, data, correlation_id, headers)
+                VALUES (nextval('gitops.mt_events_sequence'), gen_random_uuid(), 'future', 1, 'SomethingFromTheFuture', '{"x":1}', '00000000-0000-0000-0000-000000000001', '{"actor":"newer"}'),
+                       (nextval('gitops.mt_events_sequence'), gen_random_uuid(), 'future', 2, 'DriftCorrected', '{"host":42}', '00000000-0000-0000-0000-000000000001', '{"actor":"newer"}');
                 """,
                 connection);
             await insert.ExecuteNonQueryAsync(cts.Token);
@@ -57,6 +58,7 @@ public sealed class ReadAllTests(PostgresFixture database) : IClassFixture<Postg
 
         var unknown = Assert.IsType<UnknownEvent>(events[0].Data);
         Assert.Equal(("SomethingFromTheFuture", "{\"x\": 1}"), (unknown.Type, unknown.Json));
+        Assert.Equal(("newer", Guid.Parse("00000000-0000-0000-0000-000000000001")), (events[0].Metadata.Actor, events[0].Metadata.CorrelationId));
         var misfit = Assert.IsType<UnknownEvent>(events[1].Data);
         Assert.Equal("DriftCorrected", misfit.Type);
         Assert.Equal("after", TestStore.Label(events[2]));

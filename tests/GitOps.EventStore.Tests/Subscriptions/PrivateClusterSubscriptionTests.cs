@@ -1,6 +1,7 @@
 using System.Globalization;
 using GitOps.EventStore.Tests.Support;
 using GitOps.Testing.Postgres;
+using GitOps.Testing.Time;
 using Npgsql;
 using Xunit;
 
@@ -10,7 +11,7 @@ namespace GitOps.EventStore.Tests.Subscriptions;
 public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture database) : IClassFixture<PrivatePostgresFixture>
 {
     [Fact]
-    public async Task SubscribeAsync_TransactionHeldOpenWhileLaterOnesCommit_DeliversItsEventOnceAfterItCommits()
+    public async Task SubscribeAsync_AppendHeldOpenWhileLaterOnesWait_DeliversItsEventFirstAndOnce()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var store = await TestStore.OpenAsync(database, cts.Token);
@@ -30,42 +31,41 @@ public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture datab
             },
             stop.Token);
 
-        // The slow writer takes its transaction id first, then stalls while others commit after it.
+        // The slow writer is an append that has drawn its sequence number and stalls before it commits.
         await using var slow = await database.OpenConnectionAsync(cts.Token);
         await using var transaction = await slow.BeginTransactionAsync(cts.Token);
-        var slowId = Guid.NewGuid();
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO gitops.events (event_id, stream, version, type, data, metadata, recorded_at)
-            VALUES ($1, 'slow', 1, 'DriftCorrected', '{"host":"lb1","what":"slow"}', '{"correlationId":"00000000-0000-0000-0000-000000000001","actor":"slow"}', now())
-            """,
-            slow,
-            transaction))
-        {
-            insert.Parameters.Add(new() { Value = slowId });
-            await insert.ExecuteNonQueryAsync(cts.Token);
-        }
+        var slowEvent = TestStore.Numbered("slow");
+        await MartenEventStore.LockForAppendAsync(transaction, cts.Token);
+        await store.AppendLockedAsync(transaction, "slow", ExpectedVersion.NoStream, [slowEvent], [slowEvent.EventId], cts.Token);
+        var fast = Task.Run(
+            async () =>
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    await store.AppendAsync("fast", ExpectedVersion.Any, TestStore.Numbered("fast" + i.ToString(CultureInfo.InvariantCulture)), cts.Token);
+                }
+            },
+            cts.Token);
 
-        for (var i = 0; i < 10; i++)
-        {
-            await store.AppendAsync("fast", ExpectedVersion.Any, TestStore.Numbered("fast" + i.ToString(CultureInfo.InvariantCulture)), cts.Token);
-        }
-
-        // Nothing at or after the open transaction may be read yet, or a checkpoint would move past the slow event: a
-        // read now, the page read the subscription makes too, stops before it. (Had the subscription delivered a fast
-        // event meanwhile, the order checked below would show it ahead of the slow one.)
+        // Until then nothing after the slow event's number may become readable, or a reader (and a checkpoint) would
+        // move past it: the fast appends wait for the slow one's append lock. (Had they committed around it, the fast
+        // task would be done, a read would return their events, and the order checked below would have them first.)
+        await Poll.UntilAsync(async ct => fast.IsCompleted || await AdvisoryLockWaitersAsync(ct) > 0, "a fast append waiting for the append lock, or all of them done", cancellationToken: cts.Token);
+        Assert.False(fast.IsCompleted, "the fast appends committed while an earlier append was still open");
         Assert.Empty(await ReadAfterAsync(store, start, cts.Token));
 
         await transaction.CommitAsync(cts.Token);
-        // One more event after the commit: once it is delivered, whatever the subscription delivers twice came before it.
+        await fast;
+        // One more event after the rest: once it is delivered, whatever the subscription delivers twice came before it.
         await store.AppendAsync("fast", ExpectedVersion.Any, TestStore.Numbered("last"), cts.Token);
-        await WaitForAsync(() => { lock (delivered) { return delivered.Any(e => TestStore.Label(e) == "last"); } }, cts.Token);
+        await Poll.UntilAsync(() => { lock (delivered) { return delivered.Any(e => TestStore.Label(e) == "last"); } }, "the last event delivered", cancellationToken: cts.Token);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscriber);
 
         Assert.Equal(12, delivered.Count);
-        Assert.Equal(slowId, delivered[0].EventId);
+        Assert.Equal(slowEvent.EventId, delivered[0].EventId);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => "fast" + i.ToString(CultureInfo.InvariantCulture)).Append("last"), delivered.Skip(1).Select(TestStore.Label));
+        Assert.Equal(delivered, await ReadAfterAsync(store, start, cts.Token));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture datab
             },
             cts.Token);
 
-        await WaitForAsync(() => Volatile.Read(ref written) >= total / 3, cts.Token);
+        await Poll.UntilAsync(() => Volatile.Read(ref written) >= total / 3, "a third of the events written", cancellationToken: cts.Token);
         await database.RestartClusterAsync(cts.Token);
         await writer;
         var delivered = await subscriber;
@@ -114,11 +114,13 @@ public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture datab
         return events;
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, CancellationToken cancellationToken)
+    /// <summary>Sessions of this database waiting for an advisory lock (the append lock).</summary>
+    private async Task<long> AdvisoryLockWaitersAsync(CancellationToken cancellationToken)
     {
-        while (!condition())
-        {
-            await Task.Delay(20, cancellationToken);
-        }
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -1,4 +1,5 @@
 using GitOps.Core.Events;
+using GitOps.EventStore.ReadModels;
 using GitOps.Testing.Postgres;
 using Npgsql;
 
@@ -7,9 +8,10 @@ namespace GitOps.EventStore.Tests.Support;
 /// <summary>Opens stores on fixture databases with test-friendly timings, and makes numbered events.</summary>
 internal static class TestStore
 {
-    public static EventStoreOptions Options(string connectionString) => new()
+    public static EventStoreOptions Options(string connectionString, params IReadOnlyList<SqlReadModel> readModels) => new()
     {
         ConnectionString = connectionString,
+        ReadModels = readModels,
         Actor = "test",
         PollInterval = TimeSpan.FromMilliseconds(200),
         RetryAttempts = 8,
@@ -35,6 +37,10 @@ internal static class TestStore
         await create.ExecuteNonQueryAsync(cancellationToken);
         return database.Cluster.ConnectionStringFor(name);
     }
+
+    /// <summary>Every event of the store, in the store-wide order.</summary>
+    public static Task<List<RecordedEvent>> ReadEverythingAsync(MartenEventStore store, CancellationToken cancellationToken) =>
+        ToListAsync(store.ReadAllAsync(GlobalPosition.Start, cancellationToken: cancellationToken), cancellationToken);
 
     public static async Task<List<RecordedEvent>> ToListAsync(IAsyncEnumerable<RecordedEvent> events, CancellationToken cancellationToken)
     {

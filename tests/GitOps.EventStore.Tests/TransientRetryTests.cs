@@ -1,0 +1,29 @@
+using Marten.Exceptions;
+using Npgsql;
+using Xunit;
+
+namespace GitOps.EventStore.Tests;
+
+public sealed class TransientRetryTests
+{
+    [Fact]
+    public void IsTransient_ConnectionLostInsideMartenSaveChanges_IsTransient()
+    {
+        var lost = new NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"));
+        using var command = new NpgsqlCommand("insert into gitops.mt_events …");
+
+        Assert.True(TransientRetry.IsTransient(lost));
+        Assert.True(TransientRetry.IsTransient(new MartenCommandException(command, lost)));
+    }
+
+    [Fact]
+    public void IsTransient_StatementRefusedByTheDatabase_IsNot()
+    {
+        var refused = new NpgsqlException("23514: new row violates check constraint");
+        using var command = new NpgsqlCommand("insert into gitops.mt_events …");
+
+        Assert.False(TransientRetry.IsTransient(refused));
+        Assert.False(TransientRetry.IsTransient(new MartenCommandException(command, refused)));
+        Assert.False(TransientRetry.IsTransient(new InvalidOperationException("not a database failure", new IOException())));
+    }
+}
