@@ -82,7 +82,7 @@ internal sealed class ReconcileState
         return state;
     }
 
-    /// <summary>This state as a snapshot document named <paramref name="id"/>; shares only immutable parts with the state.</summary>
+    /// <summary>This state as a snapshot document named <paramref name="id"/>, in name order; shares only immutable parts with the state.</summary>
     public ControllerSnapshot ToSnapshot(string id, DateTimeOffset takenAt) => new()
     {
         Id = id,
@@ -90,9 +90,9 @@ internal sealed class ReconcileState
         TakenAt = takenAt,
         DesiredCommit = DesiredCommit,
         Desired = Desired,
-        Containers = containers.ToDictionary(p => p.Key, p => p.Value.ById.Values.ToList(), StringComparer.Ordinal),
-        HostFiles = hostFiles.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
-        Hosts = hosts.ToDictionary(
+        Containers = containers.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value.ById.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList(), StringComparer.Ordinal),
+        HostFiles = hostFiles.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        Hosts = hosts.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(
             p => p.Key,
             p => new ControllerSnapshot.HostSnapshot
             {
