@@ -25,7 +25,7 @@ internal sealed class EventStoreBenchmarks : IBenchmarkSuite
 
     public string Name => "eventstore";
 
-    public string Description => "event store appends (single, concurrent, batched), catch-up read, 100k-event projection rebuild";
+    public string Description => "event store appends (single, concurrent, batched), catch-up read, 100k-event projection rebuild, leader takeover and read-model rebuild on a 1M-event store";
 
     public async Task RunAsync(BenchmarkReport report, CancellationToken cancellationToken)
     {
@@ -47,6 +47,16 @@ internal sealed class EventStoreBenchmarks : IBenchmarkSuite
             }
 
             await MeasureAsync(report, "nofsync_", relaxed.ConnectionStringFor("bench"), cancellationToken);
+
+            // The 1M-event store on the same cluster (fsync off): building it is not what is measured.
+            await using (var admin = new NpgsqlConnection(relaxed.AdminConnectionString))
+            {
+                await admin.OpenAsync(cancellationToken);
+                await using var create = new NpgsqlCommand("CREATE DATABASE takeover", admin);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await LeaderTakeover.MeasureAsync(report, relaxed.ConnectionStringFor("takeover"), cancellationToken);
         }
         finally
         {
