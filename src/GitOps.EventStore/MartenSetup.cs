@@ -28,7 +28,7 @@ internal static class MartenSetup
             marten.Events.EnableUniqueIndexOnEventId = true;
             marten.Events.TimeProvider = timeProvider;
             // The same JSON as the registry reads back: camel case, enums as strings, nulls left out.
-            marten.UseSystemTextJsonForSerialization(EventTypeRegistry.JsonOptions, casing: Weasel.Core.Casing.CamelCase);
+            marten.UseSystemTextJsonForSerialization(EventTypeRegistry.JsonOptions, Weasel.Core.EnumStorage.AsString, Weasel.Core.Casing.CamelCase);
             foreach (var (name, type) in registry.Types)
             {
                 marten.Events.MapEventType(type, name);

@@ -33,6 +33,24 @@ public sealed class MartenEventStoreAppendTests(PostgresFixture database) : ICla
     }
 
     [Fact]
+    public async Task AppendAsync_Event_StoredAsTheJsonGitopsAlwaysWrote()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var stream = "s-" + Guid.NewGuid();
+
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, new NewEvent(new ContainerHealthChanged { Host = "lb1", ContainerId = "c1", Health = ContainerHealth.Healthy }), cts.Token);
+
+        // Camel-case names and enums by name, as the store before Marten wrote them and as the README documents.
+        await using var connection = await store.OpenConnectionAsync(cts.Token);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT type, data::text FROM gitops.mt_events WHERE stream_id = $1", connection);
+        command.Parameters.Add(new() { Value = stream });
+        await using var reader = await command.ExecuteReaderAsync(cts.Token);
+        Assert.True(await reader.ReadAsync(cts.Token));
+        Assert.Equal(("ContainerHealthChanged", """{"host": "lb1", "health": "Healthy", "containerId": "c1"}"""), (reader.GetString(0), reader.GetString(1)));
+    }
+
+    [Fact]
     public async Task AppendAsync_ExactVersionBehind_ThrowsWithStreamExpectedAndActual()
     {
         using var cts = new CancellationTokenSource(Timeout);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
@@ -25,8 +26,23 @@ public sealed partial class SqlStatements
         statements.Add(new Statement(sql, values));
     }
 
+    /// <summary>Each statement's text with '?' placeholders and which value each one takes: read models repeat a few statements.</summary>
+    private static readonly ConcurrentDictionary<string, (string Text, int[] Order)> Placeholders = new(StringComparer.Ordinal);
+
     [GeneratedRegex(@"\$(\d+)")]
     private static partial Regex ParameterReference();
+
+    /// <summary>Marten's builder numbers parameters itself and takes '?' placeholders: one per use of <c>$n</c>.</summary>
+    private static (string Text, int[] Order) Convert(string sql)
+    {
+        var order = new List<int>();
+        var text = ParameterReference().Replace(sql, match =>
+        {
+            order.Add(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1);
+            return "?";
+        });
+        return (text, order.ToArray());
+    }
 
     /// <summary>One statement as a Marten storage operation: Marten batches it with the events' own statements.</summary>
     private sealed class Statement(string sql, object?[] values) : IStorageOperation
@@ -40,13 +56,7 @@ public sealed partial class SqlStatements
         public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
         {
             ArgumentNullException.ThrowIfNull(builder);
-            // Marten's builder numbers parameters itself and takes '?' placeholders: one per use of $n.
-            var order = new List<int>();
-            var text = ParameterReference().Replace(sql, match =>
-            {
-                order.Add(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1);
-                return "?";
-            });
+            var (text, order) = Placeholders.GetOrAdd(sql, Convert);
             var parameters = builder.AppendWithDbParameters(text);
             for (var i = 0; i < parameters.Length; i++)
             {

@@ -128,8 +128,7 @@ internal static class LeaderTakeover
                 SELECT nextval('gitops.mt_events_sequence'), gen_random_uuid(), $1, current.version + v,
                        jsonb_build_object('host', $2::text, 'containerId', 'gone-' || v, 'health', CASE WHEN v % 2 = 0 THEN 'Healthy' ELSE 'Unhealthy' END),
                        'ContainerHealthChanged', now(), $3, '{"actor": "benchmark"}', NULL
-                FROM current, generate_series(1, $4) AS v ORDER BY v;
-                UPDATE gitops.mt_streams SET version = version + $4 WHERE id = $1;
+                FROM current, generate_series(1, $4) AS v ORDER BY v
                 """,
                 connection);
             insert.Parameters.Add(new() { Value = stream });
@@ -137,6 +136,9 @@ internal static class LeaderTakeover
             insert.Parameters.Add(new() { Value = dotnetType });
             insert.Parameters.Add(new() { Value = (long)EventsPerHost - (h == 1 ? 2 : 1) });
             await insert.ExecuteNonQueryAsync(cancellationToken);
+            await using var version = new NpgsqlCommand("UPDATE gitops.mt_streams SET version = (SELECT max(version) FROM gitops.mt_events WHERE stream_id = $1) WHERE id = $1", connection);
+            version.Parameters.Add(new() { Value = stream });
+            await version.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

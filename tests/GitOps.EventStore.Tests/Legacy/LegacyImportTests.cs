@@ -10,51 +10,6 @@ public sealed class LegacyImportTests(PostgresFixture database) : IClassFixture<
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>The schema gitops wrote before Marten (format 1), as its migration and migrator created it.</summary>
-    private const string FormatOneSchema = """
-        CREATE SCHEMA gitops;
-        CREATE TABLE gitops.schema_version (
-            version     integer PRIMARY KEY,
-            description text NOT NULL,
-            applied_at  timestamptz NOT NULL DEFAULT now()
-        );
-
-        CREATE TABLE gitops.events (
-            position       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            -- pg_current_xact_id() of the writing transaction: readers order by it and stop
-            -- below the oldest running transaction, so late commits are never skipped.
-            transaction_id bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
-            event_id       uuid NOT NULL,
-            stream         text NOT NULL,
-            version        bigint NOT NULL CHECK (version > 0),
-            type           text NOT NULL,
-            data           jsonb NOT NULL,
-            metadata       jsonb NOT NULL,
-            recorded_at    timestamptz NOT NULL,
-            CONSTRAINT events_stream_version_key UNIQUE (stream, version),
-            CONSTRAINT events_event_id_key UNIQUE (event_id)
-        );
-        CREATE INDEX events_transaction_position_idx ON gitops.events (transaction_id, position);
-
-        CREATE TABLE gitops.checkpoints (
-            name           text PRIMARY KEY,
-            transaction_id bigint NOT NULL,
-            position       bigint NOT NULL,
-            updated_at     timestamptz NOT NULL DEFAULT now()
-        );
-
-        CREATE FUNCTION gitops.notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            PERFORM pg_notify('gitops_events', '');
-            RETURN NULL;
-        END
-        $$;
-        CREATE TRIGGER events_notify AFTER INSERT ON gitops.events
-            FOR EACH STATEMENT EXECUTE FUNCTION gitops.notify_events();
-
-        INSERT INTO gitops.schema_version (version, description) VALUES (1, 'events, checkpoints, notify trigger');
-        """;
-
     /// <summary>
     /// Old events in the order of their positions. Old readers followed (transaction id, position): the event at
     /// position 3 was written by a transaction younger than the one that wrote position 4, so it comes after it.
@@ -143,7 +98,7 @@ public sealed class LegacyImportTests(PostgresFixture database) : IClassFixture<
 
     private static async Task WriteFormatOneStoreAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, FormatOneSchema, cancellationToken);
+        await new LegacyStore(connection).CreateAsync(cancellationToken);
         foreach (var row in Rows)
         {
             await using var insert = new NpgsqlCommand(

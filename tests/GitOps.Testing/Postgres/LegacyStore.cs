@@ -11,12 +11,19 @@ namespace GitOps.Testing.Postgres;
 /// </summary>
 public sealed class LegacyStore(NpgsqlConnection connection)
 {
-    /// <summary>Migration 1 of the hand-written store, verbatim, with its schema_version row.</summary>
+    /// <summary>Migration 1 of the hand-written store and its migrator, verbatim, with its schema_version row.</summary>
     private const string SchemaSql = """
-        CREATE SCHEMA IF NOT EXISTS gitops;
-        CREATE TABLE gitops.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+        CREATE SCHEMA gitops;
+        CREATE TABLE gitops.schema_version (
+            version     integer PRIMARY KEY,
+            description text NOT NULL,
+            applied_at  timestamptz NOT NULL DEFAULT now()
+        );
+
         CREATE TABLE gitops.events (
             position       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            -- pg_current_xact_id() of the writing transaction: readers order by it and stop
+            -- below the oldest running transaction, so late commits are never skipped.
             transaction_id bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
             event_id       uuid NOT NULL,
             stream         text NOT NULL,
@@ -29,12 +36,23 @@ public sealed class LegacyStore(NpgsqlConnection connection)
             CONSTRAINT events_event_id_key UNIQUE (event_id)
         );
         CREATE INDEX events_transaction_position_idx ON gitops.events (transaction_id, position);
+
         CREATE TABLE gitops.checkpoints (
             name           text PRIMARY KEY,
             transaction_id bigint NOT NULL,
             position       bigint NOT NULL,
             updated_at     timestamptz NOT NULL DEFAULT now()
         );
+
+        CREATE FUNCTION gitops.notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('gitops_events', '');
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER events_notify AFTER INSERT ON gitops.events
+            FOR EACH STATEMENT EXECUTE FUNCTION gitops.notify_events();
+
         INSERT INTO gitops.schema_version (version, description) VALUES (1, 'events, checkpoints, notify trigger');
         """;
 
