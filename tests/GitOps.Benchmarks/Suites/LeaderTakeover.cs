@@ -42,10 +42,16 @@ internal static class LeaderTakeover
 
         var controllerOptions = new ControllerOptions { Repository = git.WorkTree, CoalesceWindow = TimeSpan.Zero, PollInterval = TimeSpan.FromMilliseconds(200) };
 
-        // The first leader replays everything once and leaves its snapshot behind.
+        // The first leader replays everything once, renders every host, and leaves its snapshot behind.
         await using (var first = await StartAsync(store, controllerOptions, cancellationToken))
         {
             await UntilAsync(async () => (await LoadSnapshotAsync(store, controllerOptions, cancellationToken))?.Sequence >= head.Sequence, "the first leader's snapshot", cancellationToken);
+            for (var h = 1; h <= Hosts; h++)
+            {
+                var stream = StreamNames.Config($"lb{h}");
+                await UntilAsync(async () => await store.StreamVersionAsync(stream, cancellationToken) >= 1, $"the first leader's rendering of lb{h}", cancellationToken);
+            }
+
             await first.StopAsync(cancellationToken);
         }
 
