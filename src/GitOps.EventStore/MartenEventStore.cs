@@ -310,7 +310,16 @@ public sealed class MartenEventStore : IAsyncDisposable
 
         // Marten's expected version is the stream's version after the append.
         session.Events.Append(stream, current + events.Count, appended.ToArray());
-        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        SqlReadModel.AppendTransaction.Value = transaction;
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            SqlReadModel.AppendTransaction.Value = null;
+        }
+
         return new AppendResult(stream, current + events.Count, Appended: true);
     }
 

@@ -6,6 +6,8 @@ namespace GitOps.EventStore.ReadModels;
 /// <summary>
 /// A read model kept in SQL tables of the store's database, as a Marten projection run inline: its
 /// statements go into the transaction that appends the events, so it is never behind or ahead of them.
+/// In an append they run as one prepared batch on the append's transaction; in a rebuild by Marten's
+/// daemon they are queued as Marten operations of the daemon's batch.
 /// Marten's projection daemon rebuilds it from the first event (<see cref="MartenEventStore.RebuildReadModelAsync"/>).
 /// Register it in <see cref="EventStoreOptions.ReadModels"/> of every process that appends.
 /// </summary>
@@ -20,7 +22,10 @@ public abstract class SqlReadModel : Marten.Events.Projections.IProjection
     /// <summary>Empties the tables, before a rebuild from the first event.</summary>
     public abstract string ResetSql { get; }
 
-    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<JasperFx.Events.IEvent> events, CancellationToken cancellation)
+    /// <summary>The transaction of the append in progress on this flow (set by <see cref="MartenEventStore"/>); null in Marten's daemon.</summary>
+    internal static readonly AsyncLocal<Npgsql.NpgsqlTransaction?> AppendTransaction = new();
+
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<JasperFx.Events.IEvent> events, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(events);
@@ -33,12 +38,22 @@ public abstract class SqlReadModel : Marten.Events.Projections.IProjection
             }
         }
 
+        if (statements.Count == 0)
+        {
+            return;
+        }
+
+        if (AppendTransaction.Value is { } transaction)
+        {
+            // Inline, in our own append: straight into its transaction, before Marten writes the events (no statement reads them).
+            await statements.ExecuteAsync(transaction, cancellation).ConfigureAwait(false);
+            return;
+        }
+
         foreach (var statement in statements.All)
         {
             operations.QueueOperation(statement);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>Adds the statements that apply <paramref name="recorded"/> to the tables.</summary>

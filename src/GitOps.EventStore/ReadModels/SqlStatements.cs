@@ -18,6 +18,23 @@ public sealed partial class SqlStatements
 
     internal IReadOnlyList<IStorageOperation> All => statements;
 
+    internal int Count => statements.Count;
+
+    /// <summary>
+    /// Runs the statements in <paramref name="transaction"/> as one round trip. Their texts repeat, so the data source's
+    /// automatic preparation plans each once per connection, which Marten's batch of numbered parameters cannot.
+    /// </summary>
+    internal async Task ExecuteAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        foreach (var statement in statements)
+        {
+            batch.BatchCommands.Add(statement.ToBatchCommand());
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Adds one statement; a null value is a text null, an <see cref="NpgsqlParameter"/> is taken as it is (for its type).</summary>
     public void Add(string sql, params object?[] values)
     {
@@ -52,6 +69,22 @@ public sealed partial class SqlStatements
         public OperationRole Role() => OperationRole.Other;
 
         public Task PostprocessAsync(System.Data.Common.DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+
+        public NpgsqlBatchCommand ToBatchCommand()
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var value in values)
+            {
+                command.Parameters.Add(value switch
+                {
+                    NpgsqlParameter typed => new NpgsqlParameter { NpgsqlDbType = typed.NpgsqlDbType, Value = typed.Value },
+                    null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                    _ => new NpgsqlParameter { Value = value },
+                });
+            }
+
+            return command;
+        }
 
         public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
         {
