@@ -19,6 +19,9 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
 
     private Task snapshotSaving = Task.CompletedTask;
 
+    /// <summary>The state this session recovered and keeps current; null until recovered.</summary>
+    private ReconcileState? recovered;
+
     /// <summary>Raised after each round of rendering, with how many hosts were published (tests and benchmarks wait on it).</summary>
     public event Action<int>? Rendered;
 
@@ -31,6 +34,12 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
         finally
         {
             await snapshotSaving.ConfigureAwait(false);
+            if (recovered is { } state && state.Position > snapshotAt)
+            {
+                // Leaving (stopped, or leadership lost): the next leader replays only what comes after this.
+                await SaveSnapshotAsync(state.ToSnapshot(options.SnapshotName, timeProvider.GetUtcNow())).ConfigureAwait(false);
+            }
+
             await renderer.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -38,6 +47,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
     private async Task LeadAsync(CancellationToken cancellationToken)
     {
         var state = await RecoverAsync(cancellationToken).ConfigureAwait(false);
+        recovered = state;
         var watcher = new GitWatcher(store, repository, branch, options, logger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tasks = new List<Task>
@@ -128,8 +138,14 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
         try
         {
             await using var session = store.Documents.LightweightSession();
-            session.Store(snapshot);
-            await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+            await session.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+            // Never back: a leader that lost its lock may still be leaving after the next one saved a newer state.
+            var stored = await session.LoadAsync<ControllerSnapshot>(snapshot.Id, CancellationToken.None).ConfigureAwait(false);
+            if (stored is null || stored.Sequence < snapshot.Sequence)
+            {
+                session.Store(snapshot);
+                await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // A failed snapshot costs the next leader a longer replay, nothing more.
         catch (Exception ex)

@@ -52,6 +52,9 @@ internal static class LeaderTakeover
                 await UntilAsync(async () => await store.StreamVersionAsync(stream, cancellationToken) >= 1, $"the first leader's rendering of lb{h}", cancellationToken);
             }
 
+            // And has handled its own renderings: what it leaves behind is the whole store.
+            var rendered = await store.HeadAsync(cancellationToken);
+            await UntilAsync(async () => await store.ReadCheckpointAsync(controllerOptions.CheckpointName, cancellationToken) >= rendered, "the first leader to handle its renderings", cancellationToken);
             await first.StopAsync(cancellationToken);
         }
 
