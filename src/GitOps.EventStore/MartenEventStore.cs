@@ -237,20 +237,31 @@ public sealed class MartenEventStore : IAsyncDisposable
     public Task SaveCheckpointAsync(string name, GlobalPosition position, CancellationToken cancellationToken) =>
         Retry.ExecuteAsync(
             "save checkpoint",
-            async ct =>
-            {
-                await using var session = Documents.LightweightSession();
-                await session.BeginTransactionAsync(ct).ConfigureAwait(false);
-                var stored = await session.LoadAsync<Checkpoint>(name, ct).ConfigureAwait(false);
-                if (stored is null || stored.Sequence < position.Sequence)
-                {
-                    session.Store(new Checkpoint { Id = name, Sequence = position.Sequence, UpdatedAt = TimeProvider.GetUtcNow() });
-                    await session.SaveChangesAsync(ct).ConfigureAwait(false);
-                }
-
-                return 0;
-            },
+            ct => StoreIfNewerAsync(name, new Checkpoint { Id = name, Sequence = position.Sequence, UpdatedAt = TimeProvider.GetUtcNow() }, c => c.Sequence, ct),
             cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="document"/> under <paramref name="id"/> unless the one stored there is at the same or a later
+    /// position (<paramref name="positionOf"/>): a writer that fell behind (a deposed leader) never moves it back.
+    /// Returns whether it was stored.
+    /// </summary>
+    public async Task<bool> StoreIfNewerAsync<T>(string id, T document, Func<T, long> positionOf, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(positionOf);
+        await using var session = Documents.LightweightSession();
+        await session.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await session.LoadAsync<T>(id, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && positionOf(stored) >= positionOf(document))
+        {
+            return false;
+        }
+
+        session.Store(document);
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>Opens a pooled connection to the store's database, for read-model queries and tools.</summary>
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>

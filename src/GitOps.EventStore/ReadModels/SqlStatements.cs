@@ -75,12 +75,9 @@ public sealed partial class SqlStatements
             var command = new NpgsqlBatchCommand(sql);
             foreach (var value in values)
             {
-                command.Parameters.Add(value switch
-                {
-                    NpgsqlParameter typed => new NpgsqlParameter { NpgsqlDbType = typed.NpgsqlDbType, Value = typed.Value },
-                    null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                    _ => new NpgsqlParameter { Value = value },
-                });
+                var parameter = new NpgsqlParameter();
+                Fill(parameter, value);
+                command.Parameters.Add(parameter);
             }
 
             return command;
@@ -93,23 +90,28 @@ public sealed partial class SqlStatements
             var parameters = builder.AppendWithDbParameters(text);
             for (var i = 0; i < parameters.Length; i++)
             {
-                var target = (NpgsqlParameter)parameters[i];
-                switch (values[order[i]])
-                {
-                    case NpgsqlParameter typed:
-                        target.NpgsqlDbType = typed.NpgsqlDbType;
-                        target.Value = typed.Value;
-                        break;
-                    case null:
-                        target.NpgsqlDbType = NpgsqlDbType.Text;
-                        target.Value = DBNull.Value;
-                        break;
-                    case var value:
-                        // The builder's parameters come typed as text; let Npgsql infer from the value.
-                        target.ResetDbType();
-                        target.Value = value;
-                        break;
-                }
+                Fill((NpgsqlParameter)parameters[i], values[order[i]]);
+            }
+        }
+
+        /// <summary>Sets <paramref name="target"/> to <paramref name="value"/>: a null is a text null, an <see cref="NpgsqlParameter"/> gives its type and value.</summary>
+        private static void Fill(NpgsqlParameter target, object? value)
+        {
+            switch (value)
+            {
+                case NpgsqlParameter typed:
+                    target.NpgsqlDbType = typed.NpgsqlDbType;
+                    target.Value = typed.Value;
+                    break;
+                case null:
+                    target.NpgsqlDbType = NpgsqlDbType.Text;
+                    target.Value = DBNull.Value;
+                    break;
+                default:
+                    // Marten's builder hands out parameters typed as text; let Npgsql infer from the value.
+                    target.ResetDbType();
+                    target.Value = value;
+                    break;
             }
         }
     }

@@ -137,15 +137,8 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
     {
         try
         {
-            await using var session = store.Documents.LightweightSession();
-            await session.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             // Never back: a leader that lost its lock may still be leaving after the next one saved a newer state.
-            var stored = await session.LoadAsync<ControllerSnapshot>(snapshot.Id, CancellationToken.None).ConfigureAwait(false);
-            if (stored is null || stored.Sequence < snapshot.Sequence)
-            {
-                session.Store(snapshot);
-                await session.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            await store.StoreIfNewerAsync(snapshot.Id, snapshot, s => s.Sequence, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failed snapshot costs the next leader a longer replay, nothing more.
         catch (Exception ex)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
@@ -190,13 +189,7 @@ internal sealed class ControllerBenchmarks : IBenchmarkSuite
 
         public Task<string> CommitServicesAsync(string balance, CancellationToken cancellationToken)
         {
-            var settings = new StringBuilder("apiVersion: gitops/v1\nkind: Settings\nhosts:\n");
-            for (var h = 1; h <= hosts; h++)
-            {
-                settings.Append(CultureInfo.InvariantCulture, $"  - name: lb{h}\n");
-            }
-
-            Git.WriteFile("gitops.yaml", settings.ToString());
+            Git.WriteFile("gitops.yaml", FleetSettings.Yaml(hosts));
             for (var s = 0; s < Services; s++)
             {
                 // Only the first service changes between commits, as a typical one-file change does.

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using GitOps.Core.Collections;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
@@ -153,13 +152,7 @@ internal static class LeaderTakeover
 
     private static Task<string> CommitAsync(GitRepoBuilder git, string label, CancellationToken cancellationToken)
     {
-        var settings = new StringBuilder("apiVersion: gitops/v1\nkind: Settings\nhosts:\n");
-        for (var h = 1; h <= Hosts; h++)
-        {
-            settings.Append(CultureInfo.InvariantCulture, $"  - name: lb{h}\n");
-        }
-
-        git.WriteFile("gitops.yaml", settings.ToString());
+        git.WriteFile("gitops.yaml", FleetSettings.Yaml(Hosts));
         for (var s = 0; s < Services; s++)
         {
             git.WriteFile($"services/svc{s}.yaml", string.Create(CultureInfo.InvariantCulture, $$"""
