@@ -3,6 +3,7 @@ using GitOps.EventStore.Errors;
 using GitOps.EventStore.ReadModels;
 using GitOps.EventStore.Serialization;
 using GitOps.EventStore.Subscriptions;
+using JasperFx.Events;
 using Marten;
 using Marten.Services;
 using Microsoft.Extensions.Logging;
@@ -222,45 +223,52 @@ public sealed class MartenEventStore : IAsyncDisposable
     }
 
     /// <summary>The position of checkpoint <paramref name="name"/>; <see cref="GlobalPosition.Start"/> when it was never saved.</summary>
-    public Task<GlobalPosition> ReadCheckpointAsync(string name, CancellationToken cancellationToken) =>
+    public async Task<GlobalPosition> ReadCheckpointAsync(string name, CancellationToken cancellationToken) =>
+        new((await LoadDocumentAsync<Checkpoint>(name, cancellationToken).ConfigureAwait(false))?.Sequence ?? 0);
+
+    /// <summary>The Marten document of type <typeparamref name="T"/> stored under <paramref name="id"/>; null when there is none.</summary>
+    public Task<T?> LoadDocumentAsync<T>(string id, CancellationToken cancellationToken)
+        where T : class =>
         Retry.ExecuteAsync(
-            "read checkpoint",
+            "load document",
             async ct =>
             {
                 await using var session = Documents.QuerySession();
-                var checkpoint = await session.LoadAsync<Checkpoint>(name, ct).ConfigureAwait(false);
-                return new GlobalPosition(checkpoint?.Sequence ?? 0);
+                return await session.LoadAsync<T>(id, ct).ConfigureAwait(false);
             },
             cancellationToken);
 
     /// <summary>Moves checkpoint <paramref name="name"/> forward to <paramref name="position"/> (never back, whoever writes).</summary>
     public Task SaveCheckpointAsync(string name, GlobalPosition position, CancellationToken cancellationToken) =>
-        Retry.ExecuteAsync(
-            "save checkpoint",
-            ct => StoreIfNewerAsync(name, new Checkpoint { Id = name, Sequence = position.Sequence, UpdatedAt = TimeProvider.GetUtcNow() }, c => c.Sequence, ct),
-            cancellationToken);
+        StoreIfNewerAsync(name, new Checkpoint { Id = name, Sequence = position.Sequence, UpdatedAt = TimeProvider.GetUtcNow() }, c => c.Sequence, cancellationToken);
 
     /// <summary>
     /// Stores <paramref name="document"/> under <paramref name="id"/> unless the one stored there is at the same or a later
     /// position (<paramref name="positionOf"/>): a writer that fell behind (a deposed leader) never moves it back.
     /// Returns whether it was stored.
     /// </summary>
-    public async Task<bool> StoreIfNewerAsync<T>(string id, T document, Func<T, long> positionOf, CancellationToken cancellationToken)
+    public Task<bool> StoreIfNewerAsync<T>(string id, T document, Func<T, long> positionOf, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(positionOf);
-        await using var session = Documents.LightweightSession();
-        await session.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var stored = await session.LoadAsync<T>(id, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && positionOf(stored) >= positionOf(document))
-        {
-            return false;
-        }
+        return Retry.ExecuteAsync(
+            "store document",
+            async ct =>
+            {
+                await using var session = Documents.LightweightSession();
+                await session.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var stored = await session.LoadAsync<T>(id, ct).ConfigureAwait(false);
+                if (stored is not null && positionOf(stored) >= positionOf(document))
+                {
+                    return false;
+                }
 
-        session.Store(document);
-        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+                session.Store(document);
+                await session.SaveChangesAsync(ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
     }
 
     /// <summary>Opens a pooled connection to the store's database, for read-model queries and tools.</summary>
@@ -290,18 +298,6 @@ public sealed class MartenEventStore : IAsyncDisposable
     /// </summary>
     internal async Task<AppendResult> AppendLockedAsync(NpgsqlTransaction transaction, string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, Guid[] ids, CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection!;
-        if (await FindStoredAsync(connection, transaction, stream, ids, cancellationToken).ConfigureAwait(false) is { } stored)
-        {
-            return stored;
-        }
-
-        var current = await StreamVersionAsync(connection, transaction, stream, cancellationToken).ConfigureAwait(false);
-        if (!expected.IsAny && expected.Value != current)
-        {
-            throw new WrongExpectedVersionException(stream, expected, current);
-        }
-
         await using var session = Documents.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: false));
         var appended = new List<object>(events.Count);
         foreach (var newEvent in events)
@@ -319,8 +315,11 @@ public sealed class MartenEventStore : IAsyncDisposable
             appended.Add(marten);
         }
 
-        // Marten's expected version is the stream's version after the append.
-        session.Events.Append(stream, current + events.Count, appended.ToArray());
+        // Marten reads the stream's version in the round trip that draws the sequence numbers, and checks the expected
+        // one (which it counts after the append) there.
+        var action = expected.IsAny
+            ? session.Events.Append(stream, appended.ToArray())
+            : session.Events.Append(stream, expected.Value + events.Count, appended.ToArray());
         SqlReadModel.AppendTransaction.Value = transaction;
         try
         {
@@ -331,7 +330,7 @@ public sealed class MartenEventStore : IAsyncDisposable
             SqlReadModel.AppendTransaction.Value = null;
         }
 
-        return new AppendResult(stream, current + events.Count, Appended: true);
+        return new AppendResult(stream, action.Version, Appended: true);
     }
 
     /// <summary>Takes the append lock in <paramref name="transaction"/> and queues the commit notification.</summary>
@@ -371,7 +370,7 @@ public sealed class MartenEventStore : IAsyncDisposable
 
     /// <summary>The result of the earlier commit of this very append, null when none of its ids is stored.</summary>
     /// <exception cref="EventIdConflictException">Some, not all, of the ids are stored, or in another stream.</exception>
-    private static async Task<AppendResult?> FindStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, Guid[] ids, CancellationToken cancellationToken)
+    private static async Task<AppendResult?> FindStoredAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string stream, Guid[] ids, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"SELECT id, stream_id, version FROM {SchemaName}.mt_events WHERE id = ANY($1)", connection, transaction);
         command.Parameters.Add(new() { Value = ids });
@@ -402,13 +401,49 @@ public sealed class MartenEventStore : IAsyncDisposable
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockForAppendAsync(transaction, cancellationToken).ConfigureAwait(false);
-        var result = await AppendLockedAsync(transaction, stream, expected, events, ids, cancellationToken).ConfigureAwait(false);
+        AppendResult result;
+        try
+        {
+            result = await AppendLockedAsync(transaction, stream, expected, events, ids, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoredEventId(ex) || ex is EventStreamUnexpectedMaxEventIdException)
+        {
+            // No append looks its ids up first: a retry of an append that did commit is told by its stored events,
+            // after the unique index on the ids or the version check refused it. Otherwise another writer got there first.
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            if (await FindStoredAsync(connection, null, stream, ids, cancellationToken).ConfigureAwait(false) is { } stored)
+            {
+                return stored;
+            }
+
+            if (ex is EventStreamUnexpectedMaxEventIdException)
+            {
+                throw new WrongExpectedVersionException(stream, expected, await StreamVersionAsync(connection, null, stream, cancellationToken).ConfigureAwait(false));
+            }
+
+            throw new InvalidOperationException($"An append to {stream} hit a stored event id, which is not stored after all.", ex);
+        }
+
         if (result.Appended)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return result;
+    }
+
+    /// <summary>Whether <paramref name="exception"/> is the unique index on the events' ids refusing an insert.</summary>
+    private static bool IsStoredEventId(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_events" })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

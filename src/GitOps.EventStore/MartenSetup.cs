@@ -45,6 +45,11 @@ internal static class MartenSetup
                 marten.RegisterDocumentType(documentType);
             }
 
+            // Every store operation retries through TransientRetry, which repeats a whole append in a new transaction
+            // (safe by its event ids). Marten's own retries would repeat one statement of an append's transaction on a
+            // connection that broke, and fail with "transaction is already completed".
+            marten.ConfigurePolly(_ => { });
+            marten.ConfigureWritePolly(_ => { });
             // The schema is created once at start-up (StoreSchema), never on a first write.
             marten.AutoCreateSchemaObjects = AutoCreate.None;
             marten.DisableNpgsqlLogging = true;

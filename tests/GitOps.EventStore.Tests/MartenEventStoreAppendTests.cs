@@ -68,6 +68,19 @@ public sealed class MartenEventStoreAppendTests(PostgresFixture database) : ICla
     }
 
     [Fact]
+    public async Task AppendAsync_ExactVersionOnStreamThatDoesNotExist_ThrowsWithActualZero()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var stream = "s-" + Guid.NewGuid();
+
+        var ex = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => store.AppendAsync(stream, ExpectedVersion.Exact(3), TestStore.Numbered("a"), cts.Token));
+
+        Assert.Equal((stream, ExpectedVersion.Exact(3), 0L), (ex.Stream, ex.Expected, ex.Actual));
+        Assert.Equal(0, await store.StreamVersionAsync(stream, cts.Token));
+    }
+
+    [Fact]
     public async Task AppendAsync_TwoWritersRaceOnOneVersion_ExactlyOneWinsAndLoserGetsTypedException()
     {
         using var cts = new CancellationTokenSource(Timeout);

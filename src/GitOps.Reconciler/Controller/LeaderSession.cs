@@ -106,8 +106,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
     {
         try
         {
-            await using var session = store.Documents.QuerySession();
-            return await session.LoadAsync<ControllerSnapshot>(options.SnapshotName, cancellationToken).ConfigureAwait(false);
+            return await store.LoadDocumentAsync<ControllerSnapshot>(options.SnapshotName, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
         {

@@ -25,7 +25,11 @@ internal static class TestStore
     /// <summary>A small real event whose <see cref="DriftCorrected.What"/> carries <paramref name="label"/>.</summary>
     public static NewEvent Numbered(string label) => new(new DriftCorrected { Host = "lb1", What = label });
 
-    public static string Label(RecordedEvent recorded) => ((DriftCorrected)recorded.Data).What;
+    public static string Label(RecordedEvent recorded) => recorded.Data switch
+    {
+        DriftCorrected numbered => numbered.What,
+        var other => throw new InvalidOperationException($"Event {recorded.Position} in {recorded.Stream} is not a numbered test event: {other}"),
+    };
 
     /// <summary>Creates an empty database in the fixture's cluster; returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(PostgresFixture database, CancellationToken cancellationToken)
