@@ -19,8 +19,8 @@ internal static partial class EventStoreLog
     [LoggerMessage(LogEventIds.EventStore + 4, LogLevel.Debug, "Event store notification listener stopped; polling until it reconnects in {DelayMs} ms")]
     public static partial void ListenerInterrupted(ILogger logger, Exception exception, long delayMs);
 
-    [LoggerMessage(LogEventIds.EventStore + 6, LogLevel.Information, "Read model {Name} rebuilt from the first event")]
-    public static partial void ReadModelRebuilt(ILogger logger, string name);
+    [LoggerMessage(LogEventIds.EventStore + 6, LogLevel.Information, "Read model {Name} rebuilt from the first event ({Events} events)")]
+    public static partial void ReadModelRebuilt(ILogger logger, string name, long events);
 
     [LoggerMessage(LogEventIds.EventStore + 7, LogLevel.Information, "Local PostgreSQL {Action} in {DataDirectory} on port {Port}")]
     public static partial void LocalPostgres(ILogger logger, string action, string dataDirectory, int port);

@@ -203,23 +203,27 @@ public sealed class MartenEventStore : IAsyncDisposable
             },
             cancellationToken);
 
-    /// <summary>Empties the read model named <paramref name="name"/> and has Marten's projection daemon rebuild it from the first event.</summary>
+    /// <summary>
+    /// Empties the read model named <paramref name="name"/> and applies every event to it again, from the first, in one
+    /// transaction holding the append lock: appends wait, and readers see the old tables until the new ones are complete.
+    /// </summary>
     public async Task RebuildReadModelAsync(string name, CancellationToken cancellationToken)
     {
         var readModel = Options.ReadModels.FirstOrDefault(r => r.Name == name)
             ?? throw new ArgumentException($"No read model named '{name}' is registered with this store.", nameof(name));
-        await Retry.ExecuteAsync(
-            "reset read model",
+        var events = await Retry.ExecuteAsync(
+            "rebuild read model",
             async ct =>
             {
                 await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                await using var reset = new NpgsqlCommand(readModel.ResetSql, connection);
-                return await reset.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await LockForAppendAsync(transaction, ct).ConfigureAwait(false);
+                var count = await RebuildLockedAsync(transaction, readModel, ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return count;
             },
             cancellationToken).ConfigureAwait(false);
-        using var daemon = await Documents.BuildProjectionDaemonAsync(logger: Logger).ConfigureAwait(false);
-        await daemon.RebuildProjectionAsync(name, TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
-        EventStoreLog.ReadModelRebuilt(Logger, name);
+        EventStoreLog.ReadModelRebuilt(Logger, name, events);
     }
 
     /// <summary>The position of checkpoint <paramref name="name"/>; <see cref="GlobalPosition.Start"/> when it was never saved.</summary>
@@ -331,6 +335,31 @@ public sealed class MartenEventStore : IAsyncDisposable
         }
 
         return new AppendResult(stream, action.Version, Appended: true);
+    }
+
+    /// <summary>Empties <paramref name="readModel"/> and applies every event to it, page by page, in the caller's transaction (which holds the append lock). Returns how many events it read.</summary>
+    internal async Task<long> RebuildLockedAsync(NpgsqlTransaction transaction, SqlReadModel readModel, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        await using (var reset = new NpgsqlCommand(readModel.ResetSql, connection, transaction))
+        {
+            await reset.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        long events = 0;
+        var after = GlobalPosition.Start;
+        while (true)
+        {
+            var page = await ReadPageAsync(connection, after, Options.PageSize, cancellationToken).ConfigureAwait(false);
+            await readModel.ApplyAsync(page, transaction, cancellationToken).ConfigureAwait(false);
+            events += page.Count;
+            if (page.Count < Options.PageSize)
+            {
+                return events;
+            }
+
+            after = page[^1].Position;
+        }
     }
 
     /// <summary>Takes the append lock in <paramref name="transaction"/> and queues the commit notification.</summary>

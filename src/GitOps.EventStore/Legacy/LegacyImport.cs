@@ -54,16 +54,16 @@ internal sealed class LegacyImport(MartenEventStore store, IReadOnlyList<SqlRead
             UPDATE gitops.mt_events m SET timestamp = e.recorded_at FROM gitops.events e WHERE m.id = e.event_id;
             """,
             cancellationToken).ConfigureAwait(false);
+        // The appends above applied the read models with the import's own time on every event; rebuilt, they read the original times.
+        foreach (var readModel in readModels)
+        {
+            await store.RebuildLockedAsync(transaction, readModel, cancellationToken).ConfigureAwait(false);
+        }
+
         await ImportCheckpointsAsync(transaction, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(transaction, $"ALTER TABLE gitops.events RENAME TO {KeptAs.Split('.')[1]}; DROP TABLE IF EXISTS gitops.checkpoints;", cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         EventStoreLog.LegacyImported(store.Logger, imported, streams.Count, KeptAs);
-
-        // The inline projections saw the import's own time on every event; rebuilt, they read the original times.
-        foreach (var readModel in readModels)
-        {
-            await store.RebuildReadModelAsync(readModel.Name, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <summary>Consecutive events of one stream: each run is one append.</summary>

@@ -68,7 +68,7 @@ public sealed class SqlReadModelTests(PostgresFixture database) : IClassFixture<
 
         var model = new StreamCountsReadModel("public.counts_rebuilt");
         await using var store = await MartenEventStore.OpenAsync(TestStore.Options(connectionString, model), cancellationToken: cts.Token);
-        // More events than one page of the projection daemon, over streams old and new.
+        // More events than one page of the rebuild (1,000), over streams old and new.
         for (var append = 0; append < 30; append++)
         {
             var stream = append % 5 == 0 ? "early-1" : "live-" + (append % 4).ToString(CultureInfo.InvariantCulture);
@@ -99,6 +99,38 @@ public sealed class SqlReadModelTests(PostgresFixture database) : IClassFixture<
         Assert.Equal(StreamCountsReadModel.Expected(events[..^1]), rebuilt);
         Assert.Equal(["early-1", "early-2", "live-0", "live-1", "live-2", "live-3"], rebuilt.Select(r => r.Stream));
         Assert.Equal(StreamCountsReadModel.Expected(events), afterAppend);
+    }
+
+    [Fact]
+    public async Task RebuildReadModelAsync_WhileAppendsGoOn_EndsWithEveryEventAppliedOnce()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var connectionString = await TestStore.CreateDatabaseAsync(database, cts.Token);
+        var model = new StreamCountsReadModel("public.counts_concurrent");
+        await using var store = await MartenEventStore.OpenAsync(TestStore.Options(connectionString, model), cancellationToken: cts.Token);
+        for (var append = 0; append < 25; append++)
+        {
+            await store.AppendAsync("s-" + (append % 3).ToString(CultureInfo.InvariantCulture), ExpectedVersion.Any, Enumerable.Range(0, 100).Select(i => TestStore.Numbered($"{append}.{i}")).ToList(), cts.Token);
+        }
+
+        // Appends that start before, during and after the rebuild: each waits for the rebuild's lock or is read by it.
+        var appends = Task.Run(
+            async () =>
+            {
+                for (var i = 0; i < 30; i++)
+                {
+                    await store.AppendAsync("s-" + (i % 4).ToString(CultureInfo.InvariantCulture), ExpectedVersion.Any, TestStore.Numbered("during." + i.ToString(CultureInfo.InvariantCulture)), cts.Token);
+                }
+            },
+            cts.Token);
+        await store.RebuildReadModelAsync(model.Name, cts.Token);
+        await appends;
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cts.Token);
+        var events = await TestStore.ReadEverythingAsync(store, cts.Token);
+        Assert.Equal(2530, events.Count);
+        Assert.Equal(StreamCountsReadModel.Expected(events), await model.ReadAsync(connection, cts.Token));
     }
 
     [Fact]
