@@ -4,10 +4,12 @@ namespace GitOps.Processes;
 
 /// <summary>
 /// Sends a signal to a process and tells whether one runs: .NET can only SIGKILL, while HAProxy's master
-/// soft-stops on SIGUSR1 and stops on SIGTERM, and a hang-up is answered by turning it into a SIGTERM.
+/// soft-stops on SIGUSR1 and stops on SIGTERM, and a hang-up is answered by turning it into a SIGTERM; keepalived
+/// re-reads its configuration on SIGHUP.
 /// </summary>
 public static class PosixSignals
 {
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigUsr1 = 10;
     public const int SigTerm = 15;

@@ -296,34 +296,7 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
         // A long-running child under supervision: ProcessRunner only runs programs to completion. In a session of
         // its own, so Ctrl-C on the agent's terminal (SIGINT to the whole foreground group) or the terminal closing
         // reaches the agent only: HAProxy keeps serving, or is stopped in order by StopAsync.
-        var command = OwnSession.Command(program, ["-W", "-S", _options.MasterSocketPath, "-f", _options.ConfigPath, "-p", _options.PidFilePath]);
-        var startInfo = new ProcessStartInfo(command[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _options.RuntimeDirectory,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => AppendLog(e.Data);
-        process.ErrorDataReceived += (_, e) => AppendLog(e.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            process.Dispose();
-            throw new ProcessStartException(program, ex);
-        }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = OwnSession.Start(program, ["-W", "-S", _options.MasterSocketPath, "-f", _options.ConfigPath, "-p", _options.PidFilePath], _options.RuntimeDirectory, AppendLog);
         _child = process;
         Volatile.Write(ref _masterPid, process.Id);
         _startedAt = _time.GetTimestamp();
