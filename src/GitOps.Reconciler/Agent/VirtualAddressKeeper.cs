@@ -26,12 +26,15 @@ namespace GitOps.Reconciler.Agent;
 internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions options, TimeProvider time, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<VirtualAddressKeeper>();
-    private readonly KeepalivedPaths paths = new(options.KeepalivedDirectory);
+    // Built at first use: an agent whose host is in no group never needs (nor checks) keepalived's directory.
+    private readonly Lazy<KeepalivedPaths> lazyPaths = new(() => new KeepalivedPaths(options.KeepalivedDirectory));
     private readonly string stream = StreamNames.HostFacts(options.Host);
     private KeepalivedSupervisor? supervisor;
     private Dictionary<string, VirtualAddressModel> groups = new(StringComparer.Ordinal);
     private string? runningText;
     private bool converged;
+
+    private KeepalivedPaths paths => lazyPaths.Value;
 
     /// <summary>The groups of this host in the desired state last converged to, by VRRP instance name.</summary>
     public IReadOnlyDictionary<string, VirtualAddressModel> Groups => groups;
@@ -39,6 +42,14 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     /// <summary>Makes keepalived run the groups <paramref name="desired"/> gives this host, or stops it when there are none.</summary>
     public async Task ConvergeAsync(DesiredState desired, CancellationToken cancellationToken)
     {
+        if (!desired.VirtualAddressesOf(options.Host).Any())
+        {
+            await StopAsync(cancellationToken).ConfigureAwait(false);
+            groups = new(StringComparer.Ordinal);
+            converged = true;
+            return;
+        }
+
         var text = KeepalivedConfigRenderer.Render(desired, options.Host, paths);
         if (text is null)
         {
@@ -145,7 +156,7 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
         if (supervisor is null)
         {
             // A keepalived left by an earlier agent for groups this host has left: adopt it to stop it.
-            if (!File.Exists(paths.PidFilePath))
+            if (!Directory.Exists(options.KeepalivedDirectory) || !File.Exists(paths.PidFilePath))
             {
                 return;
             }
