@@ -66,7 +66,8 @@ internal sealed partial class RemoteAccess(GitRepositoryOptions options)
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 deadline.CancelAfter(Options.NetworkTimeout);
-                using var ssh = SshTransport.Use(new SshSettings(Options.SshKeyFile, Options.NetworkTimeout, Options.Environment, cancellationToken));
+                var sshSettings = new SshSettings(Options.SshKeyFile, Options.NetworkTimeout, Options.Environment, cancellationToken);
+                using var ssh = SshTransport.Use(sshSettings);
                 try
                 {
                     return operation(deadline.Token);
@@ -74,10 +75,11 @@ internal sealed partial class RemoteAccess(GitRepositoryOptions options)
                 catch (LibGit2SharpException ex)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var reason = deadline.IsCancellationRequested
-                        ? $"did not finish within {Options.NetworkTimeout.TotalSeconds:0.#} s"
+                    var reason = sshSettings.Failure is { } sshFailure ? Reason(remote, sshFailure)
+                        : deadline.IsCancellationRequested ? $"did not finish within {Options.NetworkTimeout.TotalSeconds:0.#} s"
                         : Reason(remote, ex.Message);
-                    throw new RemoteUnreachableException(remote.Display, reason, ex);
+                    // libgit2's exception is not kept as the inner one: its text may hold the URL's password.
+                    throw new RemoteUnreachableException(remote.Display, reason);
                 }
             },
             cancellationToken);

@@ -105,14 +105,20 @@ internal sealed class SshTransport : SmartSubtransport
     }
 }
 
-/// <summary>What the ssh transport needs to know for one operation.</summary>
+/// <summary>What the ssh transport needs to know for one operation, and what ssh said when it failed.</summary>
 /// <param name="KeyFile">A private key to use instead of ssh's own choice; null to let ssh choose.</param>
 /// <param name="Timeout">How long the whole connection may take before ssh is killed.</param>
 /// <param name="Environment">Reads <c>GIT_SSH_COMMAND</c> and <c>GIT_SSH</c>.</param>
 /// <param name="CancellationToken">Kills ssh when cancelled.</param>
 internal sealed record SshSettings(string? KeyFile, TimeSpan Timeout, Func<string, string?> Environment, CancellationToken CancellationToken)
 {
-    public static SshSettings Default { get; } = new(null, TimeSpan.FromMinutes(5), System.Environment.GetEnvironmentVariable, CancellationToken.None);
+    public static SshSettings Default => new(null, TimeSpan.FromMinutes(5), System.Environment.GetEnvironmentVariable, CancellationToken.None);
+
+    /// <summary>
+    /// Why ssh failed, kept here because libgit2 does not reliably keep the message a transport hands it:
+    /// a later lookup of its own may overwrite the error before the caller reads it.
+    /// </summary>
+    public string? Failure { get; set; }
 }
 
 /// <summary>One ssh child process: its output is what libgit2 reads, its input what libgit2 writes, its standard error kept for the message.</summary>
@@ -129,9 +135,12 @@ internal sealed class SshProcess : IDisposable
     private readonly CancellationToken _cancellation;
     private int _disposed;
 
+    private readonly SshSettings _settings;
+
     private SshProcess(Process process, SshSettings settings)
     {
         _process = process;
+        _settings = settings;
         _timeout = settings.Timeout;
         _cancellation = settings.CancellationToken;
         _errorReader = ReadErrorAsync(process.StandardError);
@@ -145,7 +154,7 @@ internal sealed class SshProcess : IDisposable
     {
         if (settings.KeyFile is not null && SshKeyFile.Problem(settings.KeyFile) is { } problem)
         {
-            throw new SshException(problem);
+            throw settings.Fail(problem);
         }
 
         SshCommand command;
@@ -155,7 +164,7 @@ internal sealed class SshProcess : IDisposable
         }
         catch (ArgumentException ex)
         {
-            throw new SshException(ex.Message);
+            throw settings.Fail(ex.Message);
         }
 
         var start = new ProcessStartInfo(command.FileName)
@@ -178,11 +187,11 @@ internal sealed class SshProcess : IDisposable
 
         try
         {
-            return new SshProcess(Process.Start(start) ?? throw new SshException($"could not start '{command.FileName}'"), settings);
+            return new SshProcess(Process.Start(start) ?? throw settings.Fail($"could not start '{command.FileName}'"), settings);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new SshException($"could not start '{command.FileName}' for an ssh:// remote: {ex.Message}; install openssh-client (deploy/setup.sh does)");
+            throw settings.Fail($"could not start '{command.FileName}' for an ssh:// remote: {ex.Message}; install openssh-client (deploy/setup.sh does)");
         }
     }
 
@@ -263,16 +272,16 @@ internal sealed class SshProcess : IDisposable
 
         if (_cancellation.IsCancellationRequested)
         {
-            return new SshException("cancelled");
+            return _settings.Fail("cancelled");
         }
 
         if (_deadline.IsCancellationRequested)
         {
-            return new SshException($"ssh did not finish within {_timeout.TotalSeconds:0.#} s" + (message.Length > 0 ? ": " + message : ""));
+            return _settings.Fail($"ssh did not finish within {_timeout.TotalSeconds:0.#} s" + (message.Length > 0 ? ": " + message : ""));
         }
 
         var exit = _process.HasExited ? _process.ExitCode : -1;
-        return new SshException(message.Length > 0 ? message : $"ssh ended (exit code {exit}) before the remote answered");
+        return _settings.Fail(message.Length > 0 ? message : $"ssh ended (exit code {exit}) before the remote answered");
     }
 
     /// <summary>ssh's standard error on one line: its "added to known hosts" notices and git's "fatal: " prefixes left out.</summary>
@@ -315,5 +324,15 @@ internal sealed class SshProcess : IDisposable
     }
 }
 
-/// <summary>ssh failed; the message is ssh's own (or why it could not run), surfaced through libgit2 as the error text.</summary>
+/// <summary>ssh failed; the message is ssh's own (or why it could not run), handed to libgit2 as the error text.</summary>
 internal sealed class SshException(string message) : Exception(message);
+
+internal static class SshSettingsFailure
+{
+    /// <summary>Records <paramref name="message"/> as the operation's ssh failure and returns the exception that hands it to libgit2.</summary>
+    public static SshException Fail(this SshSettings settings, string message)
+    {
+        settings.Failure ??= message;
+        return new SshException(message);
+    }
+}
