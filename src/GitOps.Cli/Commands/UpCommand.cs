@@ -11,6 +11,7 @@ internal static class UpCommand
     public static Command Create()
     {
         var repo = CommonOptions.Repo(required: false);
+        var gitSource = new GitSourceOptions();
         repo.Description = "The desired-state Git repository: a local path (watched: a commit is seen at once) or a URL (polled). Default: the current directory.";
         var branch = new Option<string?>("--branch")
         {
@@ -55,10 +56,12 @@ internal static class UpCommand
             repo, branch, docker, host, bind, haproxy, postgresBin, logLevel,
         };
         store.AddTo(command);
+        gitSource.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, (context, ct) =>
         {
             var settings = new UpSettings(
                 Repository: parseResult.GetValue(repo) is { Length: > 0 } given ? given : Directory.GetCurrentDirectory(),
+                GitOptions: gitSource.Resolve(parseResult),
                 Branch: parseResult.GetValue(branch),
                 Store: StoreLocation.Choose(parseResult.GetValue(store.Store), Environment.GetEnvironmentVariable(GitOps.EventStore.EventStoreOptions.ConnectionStringVariable), null),
                 DataDirectory: DataDirectory.Resolve(parseResult.GetValue(store.DataDir)),
