@@ -1,3 +1,4 @@
+using GitOps.Testing;
 using GitOps.Testing.Tls;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
@@ -12,6 +13,8 @@ namespace GitOps.HAProxy.Tests.Rendering;
 
 public sealed class HAProxyConfigRendererTests(CertificateFixture certificates) : IClassFixture<CertificateFixture>
 {
+    private static readonly GoldenFiles Golden = new("GitOps.HAProxy.Tests");
+
     private readonly HAProxyConfigChecker _checker = new();
 
     public static TheoryData<string> Scenarios => new(RenderScenarios.Names);
@@ -24,8 +27,8 @@ public sealed class HAProxyConfigRendererTests(CertificateFixture certificates) 
 
         var text = HAProxyConfigRenderer.Render(config, options);
 
-        GoldenFiles.AssertMatches(scenario, "haproxy.cfg", text.Replace(certificates.Directory, CertificateFixture.Placeholder, StringComparison.Ordinal));
-        GoldenFiles.AssertMatches(scenario, "diagnostics.txt", string.Concat(config.Diagnostics.Select(d => d + "\n")));
+        Golden.AssertMatches(scenario, "haproxy.cfg", text.Replace(certificates.Directory, CertificateFixture.Placeholder, StringComparison.Ordinal));
+        Golden.AssertMatches(scenario, "diagnostics.txt", string.Concat(config.Diagnostics.Select(d => d + "\n")));
         await AssertValidAsync(text);
     }
 
@@ -124,7 +127,7 @@ public sealed class HAProxyConfigRendererTests(CertificateFixture certificates) 
 
     private static ValueList<ObservedContainer> Discovery(string scenario)
     {
-        if (GoldenFiles.ReadOptional(scenario, "discovery.json") is not { } json)
+        if (Golden.ReadOptional(scenario, "discovery.json") is not { } json)
         {
             return ValueList<ObservedContainer>.Empty;
         }
