@@ -7,13 +7,13 @@ namespace GitOps.Docker.Tests.Discovery;
 /// <summary>A watcher running in the background for one test, with its sink; disposing stops it and surfaces an unexpected failure.</summary>
 internal sealed class WatcherRun : IAsyncDisposable
 {
-    private readonly DockerClient client;
+    private readonly DockerEngineClient client;
     private readonly CancellationTokenSource stop = new();
     private readonly Task running;
 
     public WatcherRun(string endpoint, TimeProvider? timeProvider = null, DiscoveryWatcherOptions? options = null)
     {
-        client = new DockerClient(DockerEndpoint.Parse(endpoint));
+        client = new DockerEngineClient(DockerEndpoint.Parse(endpoint));
         Watcher = new DockerDiscoveryWatcher(client, "lb1", Sink, timeProvider ?? TimeProvider.System, NullLogger<DockerDiscoveryWatcher>.Instance, options);
         running = Task.Run(() => Watcher.RunAsync(stop.Token));
     }
