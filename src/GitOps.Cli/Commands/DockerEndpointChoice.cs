@@ -75,10 +75,8 @@ internal sealed record DockerEndpointChoice(DockerEndpoint? Endpoint, string Sou
         }
         catch (DockerException ex)
         {
-            // The innermost reason ("there is no socket at …", "Connection refused"): the line names the endpoint itself.
-            problem = ex is DockerConnectionException && ex.InnerException is { } inner and not OperationCanceledException and not TimeoutException
-                ? Innermost(inner).Message
-                : ex.Message;
+            // The reason alone ("there is no socket at …", "Connection refused"): the line names the endpoint itself.
+            problem = ex is DockerConnectionException { Reason: { } why } ? why : ex.Message;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -91,6 +89,4 @@ internal sealed record DockerEndpointChoice(DockerEndpoint? Endpoint, string Sou
         var reason = problem.EndsWith('?') ? problem : problem.TrimEnd('.') + ".";
         throw new CommandInputException($"no Docker engine answers at {Endpoint} ({Source}): {reason} {fix}, or pass --docker {None} to run without container discovery");
     }
-
-    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 }

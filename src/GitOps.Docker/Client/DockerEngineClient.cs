@@ -119,8 +119,9 @@ public sealed class DockerEngineClient : IDisposable
         ArgumentNullException.ThrowIfNull(query);
         // The stream overload, not the IProgress one: it returns once the engine has registered the subscription (so
         // listing next leaves no gap), and lets a malformed line be skipped and a silent stream be noticed.
+        // The headers are bounded like any request (a pooled connection may have died silently); the stream is not.
 #pragma warning disable CS0618
-        var body = await ConnectAsync("GET /events", ct => client.System.MonitorEventsAsync(query, ct), cancellationToken).ConfigureAwait(false);
+        var body = await RequestAsync("GET /events", ct => client.System.MonitorEventsAsync(query, ct), cancellationToken).ConfigureAwait(false);
 #pragma warning restore CS0618
         return new DockerEventSubscription(body, Endpoint, logger);
     }
@@ -171,7 +172,8 @@ public sealed class DockerEngineClient : IDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new DockerConnectionException($"the Docker engine at {Endpoint} did not answer {request} within {options.RequestTimeout.TotalSeconds:0.#} s", ex);
+            var seconds = options.RequestTimeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+            throw new DockerConnectionException($"the Docker engine at {Endpoint} did not answer {request} within {seconds} s", ex, $"no answer to {request} within {seconds} s");
         }
     }
 
@@ -191,7 +193,8 @@ public sealed class DockerEngineClient : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or AuthenticationException)
         {
-            throw new DockerConnectionException($"cannot reach the Docker engine at {Endpoint}: {ConnectionProblem(ex)}", ex);
+            var reason = ConnectionProblem(ex);
+            throw new DockerConnectionException($"cannot reach the Docker engine at {Endpoint}: {reason}", ex, reason);
         }
     }
 
@@ -199,9 +202,9 @@ public sealed class DockerEngineClient : IDisposable
     {
         if (status == HttpStatusCode.BadRequest && body?.Contains("HTTP request to an HTTPS server", StringComparison.Ordinal) == true)
         {
-            return new DockerConnectionException(
-                $"cannot reach the Docker engine at {Endpoint}: it speaks TLS; name its CA and this client's certificate and key with " +
-                $"{DockerTls.CaOption}, {DockerTls.CertOption} and {DockerTls.KeyOption}, or set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH", inner);
+            var reason = $"it speaks TLS; name its CA and this client's certificate and key with {DockerTls.CaOption}, {DockerTls.CertOption} and " +
+                         $"{DockerTls.KeyOption}, or set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH";
+            return new DockerConnectionException($"cannot reach the Docker engine at {Endpoint}: {reason}", inner, reason);
         }
 
         return new DockerApiException(request, status, ErrorMessage(body, status));
