@@ -4,7 +4,7 @@
 # Usage: deploy/setup.sh            (as root, or as a user with sudo)
 set -euo pipefail
 
-packages=(haproxy postgresql git docker.io docker-compose busybox-static wrk socat openssl ca-certificates curl)
+packages=(haproxy postgresql git docker.io docker-compose busybox-static wrk socat openssl ca-certificates curl iproute2)
 
 fail() {
   echo "setup: $*" >&2
