@@ -5,7 +5,7 @@ namespace GitOps.Testing.Network;
 
 /// <summary>
 /// A TCP listener on 127.0.0.1 that forwards each connection to <c>target</c> (a unix socket or a TCP endpoint), byte
-/// for byte in both directions. <see cref="StallExisting"/> makes every connection open at that moment go silent: it
+/// for byte in both directions. <see cref="StallExisting()"/> makes every connection open at that moment go silent: it
 /// stays open but nothing more crosses it, either way (a stuck proxy, a dropped NAT entry). Connections made later
 /// forward normally. Disposing closes everything.
 /// </summary>
@@ -43,11 +43,19 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     public static LoopbackTcpProxy Start(EndPoint target) => new(target);
 
     /// <summary>Every connection open now stops forwarding without closing.</summary>
-    public void StallExisting()
+    public void StallExisting() => StallExisting(_ => true);
+
+    /// <summary>
+    /// The connections open now whose latest client bytes contain <paramref name="requestText"/> (e.g. <c>GET /events</c>: an
+    /// HTTP/1.1 connection carrying a stream does nothing else) stop forwarding without closing.
+    /// </summary>
+    public void StallExisting(string requestText) => StallExisting(c => c.LastFromClient.Contains(requestText, StringComparison.Ordinal));
+
+    private void StallExisting(Func<Connection, bool> which)
     {
         lock (gate)
         {
-            foreach (var connection in connections)
+            foreach (var connection in connections.Where(which))
             {
                 connection.Stalled = true;
             }
@@ -101,12 +109,12 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
                 connections.Add(connection);
             }
 
-            _ = Task.Run(() => PumpAsync(connection, client, upstream));
-            _ = Task.Run(() => PumpAsync(connection, upstream, client));
+            _ = Task.Run(() => PumpAsync(connection, client, upstream, fromClient: true));
+            _ = Task.Run(() => PumpAsync(connection, upstream, client, fromClient: false));
         }
     }
 
-    private async Task PumpAsync(Connection connection, Socket from, Socket to)
+    private async Task PumpAsync(Connection connection, Socket from, Socket to, bool fromClient)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -114,6 +122,11 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
             while (true)
             {
                 var read = await from.ReceiveAsync(buffer, SocketFlags.None, stop.Token).ConfigureAwait(false);
+                if (fromClient && read > 0)
+                {
+                    connection.LastFromClient = System.Text.Encoding.Latin1.GetString(buffer, 0, Math.Min(read, 512));
+                }
+
                 while (connection.Stalled)
                 {
                     // Silent, not closed: hold what was read and never send it.
@@ -138,6 +151,8 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     private sealed class Connection(Socket client, Socket upstream) : IDisposable
     {
         public volatile bool Stalled;
+
+        public volatile string LastFromClient = "";
 
         public void Dispose()
         {
