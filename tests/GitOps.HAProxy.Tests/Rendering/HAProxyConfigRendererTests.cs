@@ -4,6 +4,7 @@ using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Discovery;
 using GitOps.Core.Effective;
+using GitOps.Docker.Discovery;
 using GitOps.HAProxy.Rendering;
 using GitOps.HAProxy.Validation;
 using Xunit;

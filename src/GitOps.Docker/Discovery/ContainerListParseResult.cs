@@ -1,7 +1,8 @@
 using GitOps.Core.Collections;
 using GitOps.Core.Diagnostics;
+using GitOps.Core.Discovery;
 
-namespace GitOps.Core.Discovery;
+namespace GitOps.Docker.Discovery;
 
 /// <summary>
 /// The containers read from a <c>GET /containers/json</c> document, in name order, and the

@@ -1,4 +1,5 @@
 using System.Net;
+using Docker.DotNet.Models;
 using GitOps.Docker.Client;
 using GitOps.Processes;
 using GitOps.Testing.Docker;
@@ -6,41 +7,36 @@ using Xunit;
 
 namespace GitOps.Docker.Tests.Client;
 
-public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<DockerFixture>
+public sealed class DockerEngineClientTests(DockerFixture docker) : IClassFixture<DockerFixture>
 {
     [Fact]
-    public async Task NegotiateApiVersionAsync_RealEngine_UsesTheEnginesVersionWithinRange()
+    public async Task GetVersionAsync_RealEngine_ReportsASupportedApiVersion()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var client = new DockerClient(DockerEndpoint.Parse(docker.Endpoint));
+        using var client = new DockerEngineClient(DockerEndpoint.Parse(docker.Endpoint));
 
         var version = await client.GetVersionAsync(cts.Token);
-        var chosen = await client.NegotiateApiVersionAsync(cts.Token);
 
-        Assert.Equal(DockerApiVersions.Negotiate(version.ApiVersion), chosen);
-        Assert.Equal(chosen, client.ApiVersion);
-        Assert.InRange(Version.Parse(chosen), DockerApiVersions.Minimum, DockerApiVersions.Maximum);
+        Assert.False(string.IsNullOrEmpty(version.Version));
+        Assert.True(System.Version.Parse(version.ApiVersion) >= DockerVersion.MinimumApi);
     }
 
     [Theory]
-    [InlineData("1.41", "1.41")]
-    [InlineData("1.45", "1.45")]
-    [InlineData("1.50", "1.47")]
-    [InlineData("2.3", "1.47")]
-    public void Negotiate_ServerVersion_PicksTheLowerOfServerAndMaximum(string server, string expected) =>
-        Assert.Equal(expected, DockerApiVersions.Negotiate(server));
+    [InlineData("1.41")]
+    [InlineData("1.52")]
+    public void RequireSupported_Api141OrNewer_IsAccepted(string server) => DockerVersion.RequireSupported(server);
 
     [Theory]
     [InlineData("1.40", "the engine speaks Docker API 1.40, but this tool needs at least 1.41 (Docker 20.10); upgrade the engine")]
     [InlineData("1.x", "the engine reports API version '1.x', which is not of the form 1.41")]
-    public void Negotiate_UnusableServerVersion_ThrowsProtocolError(string server, string message) =>
-        Assert.Equal(message, Assert.Throws<DockerProtocolException>(() => DockerApiVersions.Negotiate(server)).Message);
+    public void RequireSupported_UnusableServerVersion_ThrowsProtocolError(string server, string message) =>
+        Assert.Equal(message, Assert.Throws<DockerProtocolException>(() => DockerVersion.RequireSupported(server)).Message);
 
     [Fact]
     public async Task InspectContainerAsync_UnknownContainer_ThrowsNotFoundWithDockersMessage()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var client = new DockerClient(DockerEndpoint.Parse(docker.Endpoint));
+        using var client = new DockerEngineClient(DockerEndpoint.Parse(docker.Endpoint));
 
         var error = await Assert.ThrowsAsync<DockerApiException>(() => client.InspectContainerAsync("gitops-no-such-container", cts.Token));
 
@@ -54,7 +50,7 @@ public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<Dock
     public async Task InspectContainerAsync_RunningContainer_HasNameStateLabelsAndAddress()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var client = new DockerClient(DockerEndpoint.Parse(docker.Endpoint));
+        using var client = new DockerEngineClient(DockerEndpoint.Parse(docker.Endpoint));
         var container = await docker.RunHttpContainerAsync(new HttpContainerOptions { Labels = new Dictionary<string, string> { ["app"] = "api" } }, cts.Token);
 
         var observed = await client.InspectContainerAsync(container.Id, cts.Token);
@@ -70,19 +66,23 @@ public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<Dock
     public async Task GetEventsAsync_SinceAndUntilInThePast_ReplaysTheWindowAndEnds()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var client = new DockerClient(DockerEndpoint.Parse(docker.Endpoint));
+        using var client = new DockerEngineClient(DockerEndpoint.Parse(docker.Endpoint));
         var since = TimeProvider.System.GetUtcNow().AddSeconds(-1);
         var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
         await docker.StopAsync(container.Id, cts.Token);
         var until = TimeProvider.System.GetUtcNow();
-        var query = new DockerEventsQuery
+        var query = new ContainerEventsParameters
         {
-            Since = since,
-            Until = until,
-            Filters = new Dictionary<string, IReadOnlyList<string>> { ["type"] = ["container"], ["container"] = [container.Id] },
+            Since = DockerEngineClient.EventTime(since),
+            Until = DockerEngineClient.EventTime(until),
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true },
+                ["container"] = new Dictionary<string, bool> { [container.Id] = true },
+            },
         };
 
-        var events = new List<DockerEvent>();
+        var events = new List<Message>();
         await foreach (var dockerEvent in client.GetEventsAsync(query, cts.Token))
         {
             events.Add(dockerEvent);
@@ -91,9 +91,9 @@ public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<Dock
         var actions = events.Select(e => e.Action).ToList();
         Assert.Equal(["create", "start"], actions.Take(2));
         Assert.Contains("die", actions);
-        Assert.All(events, e => Assert.Equal(container.Id, e.ActorId));
-        Assert.All(events, e => Assert.InRange(e.Time, since, until));
-        Assert.Equal(container.Name, events[0].Attributes["name"]);
+        Assert.All(events, e => Assert.Equal(container.Id, e.Actor.ID));
+        Assert.All(events, e => Assert.InRange(DateTimeOffset.UnixEpoch.AddTicks(e.TimeNano!.Value / 100), since, until));
+        Assert.Equal(container.Name, events[0].Actor.Attributes!["name"]);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<Dock
         var forwarder = ProcessRunner.RunAsync(socat, [$"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", $"UNIX-CONNECT:{socket.Address}"], cancellationToken: forwarding.Token);
         try
         {
-            using var client = new DockerClient(DockerEndpoint.Parse($"tcp://127.0.0.1:{port}"));
+            using var client = new DockerEngineClient(DockerEndpoint.Parse($"tcp://127.0.0.1:{port}"));
             var listed = await RetryUntilListeningAsync(() => client.ListContainersAsync(all: false, cts.Token), cts.Token);
 
             Assert.Contains(listed.Containers, c => c.Id == container.Id && c.Name == container.Name);
@@ -125,7 +125,7 @@ public sealed class DockerClientTests(DockerFixture docker) : IClassFixture<Dock
     public async Task ListContainersAsync_NoEngineOnTheSocket_ThrowsConnectionErrorNamingTheEndpoint()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var client = new DockerClient(DockerEndpoint.Parse("unix:///run/gitops-no-such-dir/docker.sock"));
+        using var client = new DockerEngineClient(DockerEndpoint.Parse("unix:///run/gitops-no-such-dir/docker.sock"));
 
         var error = await Assert.ThrowsAsync<DockerConnectionException>(() => client.ListContainersAsync(all: false, cts.Token));
 

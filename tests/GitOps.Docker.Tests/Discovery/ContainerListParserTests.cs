@@ -1,8 +1,9 @@
 using GitOps.Core.Diagnostics;
 using GitOps.Core.Discovery;
+using GitOps.Docker.Discovery;
 using Xunit;
 
-namespace GitOps.Core.Tests.Discovery;
+namespace GitOps.Docker.Tests.Discovery;
 
 public sealed class ContainerListParserTests
 {
@@ -88,7 +89,7 @@ public sealed class ContainerListParserTests
     [InlineData("Up 2 hours (unhealthy)", ContainerHealth.Unhealthy)]
     [InlineData(null, ContainerHealth.None)]
     public void ReadHealth_StatusText_MapsToHealth(string? status, ContainerHealth expected) =>
-        Assert.Equal(expected, ContainerListParser.ReadHealth(status));
+        Assert.Equal(expected, DockerContainers.HealthFromStatusText(status));
 
     [Fact]
     public void Parse_LinkAliasListedFirst_UsesOwnName()
