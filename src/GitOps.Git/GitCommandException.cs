@@ -1,6 +1,6 @@
 namespace GitOps.Git;
 
-/// <summary>git itself failed in a way not covered by a more specific exception (not installed, timed out, corrupt repository, refused ownership).</summary>
+/// <summary>Reading a repository failed in a way not covered by a more specific exception (corrupt repository, refused ownership, a mirror lock held too long).</summary>
 public sealed class GitCommandException : GitSourceException
 {
     public GitCommandException(string message, Exception? innerException = null)

@@ -1,34 +1,31 @@
 using GitOps.Core.Desired;
+using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GitOps.Git;
 
 /// <summary>
-/// The Git source: a desired-state repository named by <c>--repo</c>, read through the git program.
+/// The Git source: a desired-state repository named by <c>--repo</c>, read through libgit2.
 /// A local path is used in place (a work tree, a subdirectory of one, or a bare repository); a URL is
 /// kept in a local bare mirror. Files are read at a commit without checking anything out.
 /// Every failure the operator must fix is a <see cref="GitSourceException"/> with a one-line message.
 /// </summary>
 public sealed class GitRepository
 {
-    private readonly GitCli _git;
     private readonly RepositoryAddress _address;
     private readonly MirrorCache? _mirrors;
-    private readonly CommitReader _commits;
     private readonly TreeReader _trees;
     private readonly WorkingTreeReader? _workingTree;
 
-    private GitRepository(GitCli git, RepositoryAddress address, string gitDirectory, string? workTree, string prefix, MirrorCache? mirrors, ILogger logger)
+    private GitRepository(GitRepositoryOptions options, RepositoryAddress address, string gitDirectory, string? workTree, string prefix, MirrorCache? mirrors, ILogger logger)
     {
-        _git = git;
         _address = address;
         _mirrors = mirrors;
         GitDirectory = gitDirectory;
         WorkTree = workTree;
-        _commits = new CommitReader(git, gitDirectory, address.Display);
-        _trees = new TreeReader(git, gitDirectory, prefix, logger);
-        _workingTree = workTree is null ? null : new WorkingTreeReader(git, workTree, logger);
+        _trees = new TreeReader(prefix, options.MaxFileBytes, logger);
+        _workingTree = workTree is null ? null : new WorkingTreeReader(workTree, prefix, options.MaxFileBytes, logger);
     }
 
     /// <summary>The repository as given: a path, or a URL with any credentials masked.</summary>
@@ -53,25 +50,25 @@ public sealed class GitRepository
     /// </summary>
     /// <exception cref="NotARepositoryException">The path does not exist or is not in a git repository.</exception>
     /// <exception cref="RemoteUnreachableException">The URL could not be cloned or listed.</exception>
-    /// <exception cref="GitCommandException">git is missing or failed otherwise.</exception>
+    /// <exception cref="GitCommandException">libgit2 failed otherwise (corrupt repository, owned by another user).</exception>
     public static async Task<GitRepository> OpenAsync(
         string repo,
         GitRepositoryOptions? options = null,
         ILogger? logger = null,
         CancellationToken cancellationToken = default)
     {
-        var git = new GitCli(options ?? GitRepositoryOptions.Default);
+        options ??= GitRepositoryOptions.Default;
         logger ??= NullLogger.Instance;
         var address = RepositoryAddress.Parse(repo);
         if (address.IsRemote)
         {
-            var mirrors = new MirrorCache(git, logger);
-            var repository = new GitRepository(git, address, mirrors.DirectoryFor(address), workTree: null, prefix: "", mirrors, logger);
+            var mirrors = new MirrorCache(new RemoteAccess(options), logger);
+            var repository = new GitRepository(options, address, mirrors.DirectoryFor(address), workTree: null, prefix: "", mirrors, logger);
             await repository.RefreshAsync(cancellationToken).ConfigureAwait(false);
             return repository;
         }
 
-        return await OpenLocalAsync(git, address, logger, cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => OpenLocal(options, address, logger), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -92,17 +89,21 @@ public sealed class GitRepository
     /// <summary>Resolves any revision git understands (branch, tag, full or short sha, <c>HEAD~1</c>, …) to its commit.</summary>
     /// <exception cref="UnknownRevisionException">It names no commit, or starts with '-'.</exception>
     public Task<CommitInfo> ResolveAsync(string revision, CancellationToken cancellationToken = default) =>
-        _commits.ResolveAsync(revision, cancellationToken);
+        LocalRepository.RunAsync(GitDirectory, Location, repository => CommitReader.Info(CommitReader.Resolve(repository, revision, Location)), cancellationToken);
 
     /// <summary>The desired-state files at <paramref name="revision"/>, read from the object database.</summary>
     /// <exception cref="UnknownRevisionException">It names no commit, or starts with '-'.</exception>
     /// <exception cref="RepositoryFileException">A file is too large or not UTF-8.</exception>
-    public async Task<RepositorySnapshot> ReadCommitAsync(string revision, CancellationToken cancellationToken = default)
-    {
-        var commit = await ResolveAsync(revision, cancellationToken).ConfigureAwait(false);
-        var files = await _trees.ReadAsync(commit.Sha, cancellationToken).ConfigureAwait(false);
-        return new RepositorySnapshot(commit, files);
-    }
+    public Task<RepositorySnapshot> ReadCommitAsync(string revision, CancellationToken cancellationToken = default) =>
+        LocalRepository.RunAsync(
+            GitDirectory,
+            Location,
+            repository =>
+            {
+                var commit = CommitReader.Resolve(repository, revision, Location);
+                return new RepositorySnapshot(CommitReader.Info(commit), _trees.Read(repository, commit));
+            },
+            cancellationToken);
 
     /// <summary>The desired-state files on disk, uncommitted edits included; <see cref="RepositorySnapshot.Commit"/> is null.</summary>
     /// <exception cref="InvalidOperationException">The repository has no work tree (bare or mirror).</exception>
@@ -114,7 +115,7 @@ public sealed class GitRepository
             throw new InvalidOperationException($"'{Location}' has no working tree to read.");
         }
 
-        return new RepositorySnapshot(null, await _workingTree.ReadAsync(cancellationToken).ConfigureAwait(false));
+        return new RepositorySnapshot(null, await _workingTree.ReadAsync(GitDirectory, Location, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -128,50 +129,66 @@ public sealed class GitRepository
 
     /// <summary>The branches and tags the repository (or the mirror, as of its last refresh) holds, sorted by name.</summary>
     public Task<IReadOnlyList<GitRef>> ListRefsAsync(CancellationToken cancellationToken = default) =>
-        GitRefs.ListLocalAsync(_git, GitDirectory, cancellationToken);
+        LocalRepository.RunAsync<IReadOnlyList<GitRef>>(GitDirectory, Location, GitRefs.ListLocal, cancellationToken);
 
-    /// <summary>The branches and tags of a remote, straight from <c>git ls-remote</c>, sorted by name; nothing is stored.</summary>
+    /// <summary>The branches and tags of a remote, as it advertises them, sorted by name; nothing is stored.</summary>
     /// <exception cref="RemoteUnreachableException">The remote could not be listed.</exception>
     public static async Task<IReadOnlyList<GitRef>> ListRemoteRefsAsync(
         string url,
         GitRepositoryOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        var (refs, _) = await GitRefs.ListRemoteAsync(new GitCli(options ?? GitRepositoryOptions.Default), RepositoryAddress.Parse(url), cancellationToken).ConfigureAwait(false);
+        var (refs, _) = await new RemoteAccess(options ?? GitRepositoryOptions.Default).ListAsync(RepositoryAddress.Parse(url), cancellationToken).ConfigureAwait(false);
         return refs;
     }
 
-    private static async Task<GitRepository> OpenLocalAsync(GitCli git, RepositoryAddress address, ILogger logger, CancellationToken cancellationToken)
+    private static GitRepository OpenLocal(GitRepositoryOptions options, RepositoryAddress address, ILogger logger)
     {
         if (!Directory.Exists(address.Value))
         {
             throw new NotARepositoryException(address.Value, "no such directory");
         }
 
-        var directory = Path.GetFullPath(address.Value);
-        var result = await git.RunAsync(
-            directory,
-            ["rev-parse", "--is-bare-repository", "--is-inside-git-dir", "--absolute-git-dir", "--show-prefix"],
-            standardInput: null,
-            cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
+        var directory = RealPath(Path.GetFullPath(address.Value));
+        var discovered = Repository.Discover(directory)
+            ?? throw new NotARepositoryException(address.Value, "neither it nor a parent directory holds a .git");
+        var gitDirectory = RealPath(Path.TrimEndingDirectorySeparator(Path.GetFullPath(discovered)));
+        string? workTree;
+        using (var repository = LocalRepository.Open(gitDirectory, address.Value))
         {
-            var reason = GitCli.ErrorLine(result);
-            throw reason.StartsWith("not a git repository", StringComparison.Ordinal)
-                ? new NotARepositoryException(address.Value, "neither it nor a parent directory holds a .git")
-                : new GitCommandException($"git cannot open '{address.Value}': {reason}");
+            workTree = repository.Info.IsBare || repository.Info.WorkingDirectory is null
+                ? null
+                : RealPath(Path.TrimEndingDirectorySeparator(repository.Info.WorkingDirectory));
         }
 
-        // One answer per line; --show-prefix prints an empty line at the top of a work tree.
-        var lines = result.StandardOutput.Split('\n');
-        var hasWorkTree = lines[0] == "false" && lines[1] == "false";
+        // Inside the git directory itself there is no work tree to read, as git sees it.
+        var insideGitDirectory = IsWithin(directory, gitDirectory);
+        var hasWorkTree = workTree is not null && !insideGitDirectory && IsWithin(directory, workTree);
+        var relative = hasWorkTree ? Path.GetRelativePath(workTree!, directory).Replace(Path.DirectorySeparatorChar, '/') : ".";
         return new GitRepository(
-            git,
+            options,
             address,
-            gitDirectory: lines[2],
+            gitDirectory,
             workTree: hasWorkTree ? directory : null,
-            prefix: hasWorkTree ? lines[3] : "",
+            prefix: relative == "." ? "" : relative + "/",
             mirrors: null,
             logger);
+    }
+
+    private static bool IsWithin(string path, string directory) =>
+        path == directory || path.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>The path with every symbolic link on the way resolved, as libgit2 reports its directories.</summary>
+    private static string RealPath(string path)
+    {
+        var result = Path.GetPathRoot(path) ?? "/";
+        foreach (var part in path[result.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(result, part);
+            var target = new DirectoryInfo(next).ResolveLinkTarget(returnFinalTarget: true);
+            result = target is null ? next : Path.TrimEndingDirectorySeparator(target.FullName);
+        }
+
+        return result;
     }
 }

@@ -1,143 +1,81 @@
-using System.Globalization;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
+using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.Git;
 
 /// <summary>
-/// Reads the desired-state files of a commit straight from the object database: one
-/// <c>git ls-tree</c> to list them, one <c>git cat-file --batch</c> to read every blob. Nothing is checked out.
+/// Reads the desired-state files of a commit straight from the object database: the tree under the
+/// desired-state prefix, <c>gitops.yaml</c> and every YAML file under <c>services/</c>. Nothing is checked out.
 /// </summary>
-internal sealed class TreeReader(GitCli git, string gitDirectory, string prefix, ILogger logger)
+internal sealed class TreeReader(string prefix, long maxFileBytes, ILogger logger)
 {
-    private const string SymlinkMode = "120000";
-    private const string SubmoduleMode = "160000";
-
-    public async Task<ValueList<RepositoryFile>> ReadAsync(string commitSha, CancellationToken cancellationToken)
+    public ValueList<RepositoryFile> Read(Repository repository, Commit commit)
     {
-        var listing = await git.RunCheckedAsync(
-            directory: null,
-            [$"--git-dir={gitDirectory}", "ls-tree", "-r", "-z", "-l", "--full-tree", commitSha, "--", .. DesiredStateFiles.Pathspecs(prefix)],
-            cancellationToken).ConfigureAwait(false);
-        var blobs = SelectBlobs(listing);
-        if (blobs.Count == 0)
+        var root = prefix.Length == 0 ? commit.Tree : commit[prefix.TrimEnd('/')]?.Target as Tree;
+        if (root is null)
         {
             return ValueList<RepositoryFile>.Empty;
         }
 
-        var batch = await git.RunAsync(
-            directory: null,
-            [$"--git-dir={gitDirectory}", "cat-file", "--batch"],
-            string.Concat(blobs.Select(b => b.Sha + "\n")),
-            cancellationToken).ConfigureAwait(false);
-        if (!batch.Succeeded)
+        var files = new List<RepositoryFile>();
+        if (root[DesiredStateFiles.SettingsFile] is { } settings)
         {
-            throw new GitCommandException($"git cat-file failed: {GitCli.ErrorLine(batch)}");
+            Visit(repository, settings, DesiredStateFiles.SettingsFile, files);
         }
 
-        return new ValueList<RepositoryFile>(ParseBatch(batch.StandardOutput, blobs));
+        if (root[DesiredStateFiles.ServicesDirectory] is { } services)
+        {
+            Visit(repository, services, DesiredStateFiles.ServicesDirectory, files);
+        }
+
+        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return new ValueList<RepositoryFile>(files);
     }
 
-    private List<Blob> SelectBlobs(string listing)
+    private void Visit(Repository repository, TreeEntry entry, string path, List<RepositoryFile> files)
     {
-        var blobs = new List<Blob>();
-        foreach (var record in listing.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        var kind = entry.Mode switch
         {
-            // "<mode> SP <type> SP <object> SP+ <size> TAB <path>"
-            var tab = record.IndexOf('\t', StringComparison.Ordinal);
-            var fields = tab < 0 ? [] : record[..tab].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var path = record[(tab + 1)..];
-            if (fields.Length != 4 || !path.StartsWith(prefix, StringComparison.Ordinal))
+            Mode.SymbolicLink => "symbolic link",
+            Mode.GitLink => "submodule",
+            _ => null,
+        };
+        if (kind is not null)
+        {
+            if (DesiredStateFiles.Includes(path) || path == DesiredStateFiles.ServicesDirectory)
             {
-                throw new GitCommandException($"git ls-tree printed an unexpected line '{record}'");
+                GitLog.EntrySkipped(logger, path, kind);
             }
 
-            path = path[prefix.Length..];
-            var kind = fields[0] switch
-            {
-                SymlinkMode => "symbolic link",
-                SubmoduleMode => "submodule",
-                _ => fields[1] == "blob" ? null : fields[1],
-            };
-            if (kind is not null)
-            {
-                if (DesiredStateFiles.Includes(path) || path == DesiredStateFiles.ServicesDirectory)
-                {
-                    GitLog.EntrySkipped(logger, path, kind);
-                }
-
-                continue;
-            }
-
-            if (!DesiredStateFiles.Includes(path))
-            {
-                continue;
-            }
-
-            var size = long.Parse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture);
-            DesiredStateFiles.CheckSize(path, size, git.Options.MaxFileBytes);
-            blobs.Add(new Blob(path, fields[2], size));
+            return;
         }
 
-        blobs.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return blobs;
-    }
-
-    /// <summary>
-    /// Splits cat-file's "&lt;sha&gt; blob &lt;size&gt;\n&lt;content&gt;\n" records. The runner hands us the
-    /// output already decoded as UTF-8 while sizes count bytes, so content is measured by re-counting
-    /// each character's UTF-8 length. That count is exact up to the first invalid byte, which the decoder
-    /// turns into U+FFFD: a blob containing U+FFFD is therefore rejected as not UTF-8 and reading stops
-    /// there, before the count could drift. (A file that literally contains U+FFFD is rejected too, which
-    /// no desired-state file needs.)
-    /// </summary>
-    private static List<RepositoryFile> ParseBatch(string output, List<Blob> blobs)
-    {
-        var files = new List<RepositoryFile>(blobs.Count);
-        var position = 0;
-        foreach (var blob in blobs)
+        if (entry.Target is Tree tree)
         {
-            var headerEnd = output.IndexOf('\n', position);
-            var header = headerEnd < 0 ? "" : output[position..headerEnd];
-            if (header != $"{blob.Sha} blob {blob.Size.ToString(CultureInfo.InvariantCulture)}")
+            foreach (var child in tree)
             {
-                throw new GitCommandException($"git cat-file answered '{header}' for {blob.Path}");
+                Visit(repository, child, path + "/" + child.Name, files);
             }
 
-            var start = headerEnd + 1;
-            position = start;
-            long bytes = 0;
-            while (bytes < blob.Size)
-            {
-                if (position >= output.Length)
-                {
-                    throw new GitCommandException($"git cat-file output ended inside {blob.Path}");
-                }
-
-                var c = output[position++];
-                if (c == '\uFFFD')
-                {
-                    throw DesiredStateFiles.NotUtf8(blob.Path);
-                }
-
-                bytes += Utf8Length(c);
-            }
-
-            if (bytes != blob.Size || position >= output.Length || output[position] != '\n')
-            {
-                throw new GitCommandException($"git cat-file output is out of step at {blob.Path}");
-            }
-
-            files.Add(new RepositoryFile(blob.Path, DesiredStateFiles.WithoutByteOrderMark(output[start..position])));
-            position++;
+            return;
         }
 
-        return files;
+        if (entry.Target is not Blob blob || !DesiredStateFiles.Includes(path))
+        {
+            return;
+        }
+
+        // The object header says the size: a file over the limit is refused before it is inflated.
+        var size = repository.ObjectDatabase.RetrieveObjectMetadata(blob.Id).Size;
+        DesiredStateFiles.CheckSize(path, size, maxFileBytes);
+        var bytes = new byte[size];
+        using (var content = blob.GetContentStream())
+        {
+            content.ReadExactly(bytes);
+        }
+
+        files.Add(new RepositoryFile(path, DesiredStateFiles.Decode(path, bytes)));
     }
-
-    // A surrogate pair is one 4-byte sequence: 2 + 2.
-    private static int Utf8Length(char c) => c < 0x80 ? 1 : c < 0x800 || char.IsSurrogate(c) ? 2 : 3;
-
-    private sealed record Blob(string Path, string Sha, long Size);
 }

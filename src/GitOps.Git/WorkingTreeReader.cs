@@ -1,23 +1,22 @@
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
+using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.Git;
 
 /// <summary>
-/// Reads the desired-state files as they are on disk, uncommitted edits included: the files git
-/// tracks or would track (ignored files are left out, deleted ones are gone).
+/// Reads the desired-state files as they are on disk, uncommitted edits included: the files git tracks
+/// (in the index) or would track (untracked and not ignored by .gitignore, .git/info/exclude or
+/// core.excludesFile); deleted ones are gone. Nested repositories are not entered.
 /// </summary>
-internal sealed class WorkingTreeReader(GitCli git, string directory, ILogger logger)
+internal sealed class WorkingTreeReader(string directory, string prefix, long maxFileBytes, ILogger logger)
 {
-    public async Task<ValueList<RepositoryFile>> ReadAsync(CancellationToken cancellationToken)
+    private static readonly EnumerationOptions AllEntries = new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
+
+    public async Task<ValueList<RepositoryFile>> ReadAsync(string gitDirectory, string location, CancellationToken cancellationToken)
     {
-        // Run in the desired-state root, so the pathspecs and the paths printed are relative to it.
-        var listing = await git.RunCheckedAsync(
-            directory,
-            ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", .. DesiredStateFiles.Pathspecs("")],
-            cancellationToken).ConfigureAwait(false);
-        var paths = listing.Split('\0', StringSplitOptions.RemoveEmptyEntries).Distinct().Order(StringComparer.Ordinal);
+        var paths = await LocalRepository.RunAsync(gitDirectory, location, Candidates, cancellationToken).ConfigureAwait(false);
         var files = new List<RepositoryFile>();
         foreach (var path in paths)
         {
@@ -38,11 +37,69 @@ internal sealed class WorkingTreeReader(GitCli git, string directory, ILogger lo
                 continue;
             }
 
-            DesiredStateFiles.CheckSize(path, file.Length, git.Options.MaxFileBytes);
+            DesiredStateFiles.CheckSize(path, file.Length, maxFileBytes);
             var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
             files.Add(new RepositoryFile(path, DesiredStateFiles.Decode(path, bytes)));
         }
 
         return new ValueList<RepositoryFile>(files);
     }
+
+    /// <summary>Paths relative to the desired-state root, sorted: tracked ones from the index, untracked ones from disk unless ignored.</summary>
+    private SortedSet<string> Candidates(Repository repository)
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var entry in repository.Index)
+        {
+            if (entry.Path.StartsWith(prefix, StringComparison.Ordinal) && Selected(entry.Path[prefix.Length..]))
+            {
+                paths.Add(entry.Path[prefix.Length..]);
+            }
+        }
+
+        var settings = Path.Combine(directory, DesiredStateFiles.SettingsFile);
+        if ((File.Exists(settings) || Directory.Exists(settings) || new FileInfo(settings).LinkTarget is not null)
+            && !repository.Ignore.IsPathIgnored(prefix + DesiredStateFiles.SettingsFile))
+        {
+            paths.Add(DesiredStateFiles.SettingsFile);
+        }
+
+        Walk(repository, DesiredStateFiles.ServicesDirectory, paths);
+        return paths;
+    }
+
+    /// <summary>Adds the untracked, not ignored entries under <paramref name="relative"/>; a symbolic link or nested repository is added as itself, not entered.</summary>
+    private void Walk(Repository repository, string relative, SortedSet<string> paths)
+    {
+        var full = Path.Combine(directory, relative);
+        var info = new DirectoryInfo(full);
+        if (!info.Exists || info.LinkTarget is not null || Directory.Exists(Path.Combine(full, ".git")) || File.Exists(Path.Combine(full, ".git")))
+        {
+            if ((info.Exists || info.LinkTarget is not null) && !repository.Ignore.IsPathIgnored(prefix + relative + "/"))
+            {
+                paths.Add(relative);
+            }
+
+            return;
+        }
+
+        foreach (var entry in info.EnumerateFileSystemInfos("*", AllEntries))
+        {
+            var path = relative + "/" + entry.Name;
+            if (entry is DirectoryInfo && entry.LinkTarget is null)
+            {
+                if (entry.Name != ".git")
+                {
+                    Walk(repository, path, paths);
+                }
+            }
+            else if (!repository.Ignore.IsPathIgnored(prefix + path))
+            {
+                paths.Add(path);
+            }
+        }
+    }
+
+    private static bool Selected(string path) =>
+        path == DesiredStateFiles.SettingsFile || path.StartsWith(DesiredStateFiles.ServicesDirectory + "/", StringComparison.Ordinal);
 }

@@ -9,7 +9,7 @@ public sealed record ProcessOptions
 
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
-    /// <summary>Text written to the process's standard input, which is then closed.</summary>
+    /// <summary>Text written to the process's standard input, which is then closed; without it the input is empty, never the caller's terminal.</summary>
     public string? StandardInput { get; init; }
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);

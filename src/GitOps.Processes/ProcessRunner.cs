@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using CliWrap;
 
 namespace GitOps.Processes;
 
@@ -19,7 +18,7 @@ public static class ProcessRunner
         CancellationToken cancellationToken = default)
     {
         options ??= ProcessOptions.Default;
-        await using var started = Start(fileName, arguments, options, redirectStandardInput: options.StandardInput is not null);
+        await using var started = Start(fileName, arguments, options);
         return await started.CompleteAsync(options.StandardInput, cancellationToken).ConfigureAwait(false);
     }
 
@@ -29,7 +28,7 @@ public static class ProcessRunner
     /// </summary>
     /// <exception cref="ProcessStartException">The program could not be started (missing, not executable).</exception>
     public static StartedProcess StartWaitingForInput(string fileName, IEnumerable<string> arguments, ProcessOptions? options = null) =>
-        Start(fileName, arguments, options ?? ProcessOptions.Default, redirectStandardInput: true);
+        Start(fileName, arguments, options ?? ProcessOptions.Default);
 
     /// <summary>Shorthand for <see cref="RunAsync"/> followed by <see cref="ProcessResult.EnsureSuccess"/>.</summary>
     public static async Task<ProcessResult> RunCheckedAsync(
@@ -63,51 +62,34 @@ public static class ProcessRunner
         return null;
     }
 
-    private static StartedProcess Start(string fileName, IEnumerable<string> arguments, ProcessOptions options, bool redirectStandardInput)
+    private static StartedProcess Start(string fileName, IEnumerable<string> arguments, ProcessOptions options)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = redirectStandardInput,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
+        var argumentList = arguments.ToList();
+        var command = Cli.Wrap(fileName)
+            .WithArguments(argumentList)
+            .WithEnvironmentVariables(variables =>
+            {
+                // CliWrap removes a variable that is set to null, as ProcessOptions promises.
+                foreach (var (name, value) in options.Environment)
+                {
+                    variables.Set(name, value);
+                }
+            })
+            .WithValidation(CommandResultValidation.None);
         if (options.WorkingDirectory is not null)
         {
-            startInfo.WorkingDirectory = options.WorkingDirectory;
+            command = command.WithWorkingDirectory(options.WorkingDirectory);
         }
 
-        foreach (var (name, value) in options.Environment)
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-
-        var process = new Process { StartInfo = startInfo };
         try
         {
-            process.Start();
+            return new StartedProcess(command, Describe(fileName, argumentList), options.Timeout);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            process.Dispose();
-            throw new ProcessStartException(fileName, ex);
+            // CliWrap wraps the operating system's error (e.g. "No such file or directory") in its own.
+            throw new ProcessStartException(fileName, ex.InnerException ?? ex);
         }
-
-        return new StartedProcess(process, Describe(fileName, startInfo.ArgumentList), options.Timeout);
     }
 
     private static string Describe(string fileName, IEnumerable<string> arguments) =>

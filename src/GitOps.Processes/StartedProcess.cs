@@ -1,4 +1,6 @@
-using System.Diagnostics;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
 
 namespace GitOps.Processes;
 
@@ -10,105 +12,80 @@ namespace GitOps.Processes;
 /// </summary>
 public sealed class StartedProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly Task<string> standardOutput;
-    private readonly Task<string> standardError;
-    private readonly string command;
-    private readonly TimeSpan timeout;
-    private int completing;
+    private readonly TaskCompletionSource<string?> _standardInput = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _kill = new();
+    private readonly CommandTask<BufferedCommandResult> _running;
+    private readonly string _command;
+    private readonly TimeSpan _timeout;
+    private int _completing;
 
-    internal StartedProcess(Process process, string command, TimeSpan timeout)
+    /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
+    internal StartedProcess(Command command, string description, TimeSpan timeout)
     {
-        this.process = process;
-        this.command = command;
-        this.timeout = timeout;
-        // Read both streams from the start, so a chatty program never blocks on a full pipe.
-        standardOutput = process.StandardOutput.ReadToEndAsync();
-        standardError = process.StandardError.ReadToEndAsync();
+        _command = description;
+        _timeout = timeout;
+        // CliWrap reads both output streams from the start, so a chatty program never blocks on a full pipe;
+        // cancelling _kill kills the process tree.
+        _running = command
+            .WithStandardInputPipe(PipeSource.Create(WriteStandardInputAsync))
+            .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, _kill.Token);
     }
 
     /// <summary>Whether the process ended before it was given its input (it was killed, or it gave up).</summary>
-    public bool HasExited => process.HasExited;
+    public bool HasExited => _running.Task.IsCompleted;
 
     /// <summary>
-    /// Writes <paramref name="standardInput"/> (when the process reads it) and closes it, then waits for the
+    /// Writes <paramref name="standardInput"/> (nothing when null) and closes it, then waits for the
     /// process to exit, at most <see cref="ProcessOptions.Timeout"/> from now. Can be called once.
     /// </summary>
     /// <exception cref="TimeoutException">The program ran longer than its timeout; it was killed.</exception>
     public async Task<ProcessResult> CompleteAsync(string? standardInput, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref completing, 1) != 0)
+        if (Interlocked.Exchange(ref _completing, 1) != 0)
         {
-            throw new InvalidOperationException($"'{command}' was already given its input.");
+            throw new InvalidOperationException($"'{_command}' was already given its input.");
         }
 
-        if (process.StartInfo.RedirectStandardInput)
-        {
-            try
-            {
-                if (standardInput is not null)
-                {
-                    await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
-                }
-
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // The program exited (or closed its input) before reading everything, e.g. haproxy -c
-                // stopping at a fatal error: its exit code and output say what happened.
-            }
-        }
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        _standardInput.TrySetResult(standardInput);
+        _kill.CancelAfter(_timeout);
         try
         {
-            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            using var stop = cancellationToken.Register(_kill.Cancel);
+            var result = await _running.ConfigureAwait(false);
+            return new ProcessResult(_command, result.ExitCode, result.StandardOutput, result.StandardError);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_kill.IsCancellationRequested)
         {
-            Kill();
             cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"'{command}' did not finish within {timeout.TotalSeconds:0.#} s and was killed.");
+            throw new TimeoutException($"'{_command}' did not finish within {_timeout.TotalSeconds:0.#} s and was killed.");
         }
-
-        return new ProcessResult(command, process.ExitCode, await standardOutput.ConfigureAwait(false), await standardError.ConfigureAwait(false));
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            Kill();
-        }
-
+        await _kill.CancelAsync().ConfigureAwait(false);
         try
         {
-            // The streams end with the process; wait for them so nothing reads a disposed pipe.
-            await Task.WhenAll(standardOutput, standardError).ConfigureAwait(false);
+            await _running.ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (OperationCanceledException)
         {
-            // A killed process's pipes may end abruptly: nobody wants its output any more.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Same.
+            // Killed unfinished: nobody wants its result any more.
         }
 
-        process.Dispose();
+        _kill.Dispose();
     }
 
-    private void Kill()
+    /// <summary>
+    /// CliWrap cancels this once the process has exited, and ignores a pipe the program closed before reading
+    /// everything (haproxy -c stopping at a fatal error): its exit code and output say what happened.
+    /// </summary>
+    private async Task WriteStandardInputAsync(Stream destination, CancellationToken cancellationToken)
     {
-        try
+        var text = await _standardInput.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (text is not null)
         {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited between the check and the kill.
+            await destination.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
         }
     }
 }

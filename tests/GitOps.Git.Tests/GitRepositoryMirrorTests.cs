@@ -134,4 +134,17 @@ public sealed class GitRepositoryMirrorTests : IAsyncLifetime
         Assert.Equal([new("refs/heads/main", first), new("refs/tags/v1", first)], refs.ToArray());
         Assert.False(Directory.Exists(_options.MirrorCacheDirectory));
     }
+
+    [Fact]
+    public async Task ListRemoteRefsAsync_HttpsUrlWithPassword_NeverShowsThePassword()
+    {
+        var port = GitOps.Testing.Network.LoopbackPorts.GetFree();
+        var url = $"https://deploy:s3cret-token@127.0.0.1:{port}/org/repo.git";
+
+        var error = await Assert.ThrowsAsync<RemoteUnreachableException>(() => GitRepository.ListRemoteRefsAsync(url, _options));
+
+        Assert.StartsWith($"cannot reach remote repository 'https://***@127.0.0.1:{port}/org/repo.git': ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error.InnerException?.Message ?? "", StringComparison.Ordinal);
+    }
 }

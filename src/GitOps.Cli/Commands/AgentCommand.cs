@@ -25,7 +25,8 @@ internal static class AgentCommand
             "where the event store is found: the private store a `gitops up --data-dir <dir>` runs (it must be running). " +
             "Default: $GITOPS_DATA_DIR, else $XDG_DATA_HOME/gitops, else ~/.local/share/gitops.";
         var docker = CommonOptions.Docker();
-        docker.Description = "The Docker engine whose containers are discovered: unix:///path/to/docker.sock or tcp://host:port, or `none` to run without " +
+        var dockerTls = new DockerTlsOptions();
+        docker.Description = "The Docker engine whose containers are discovered: unix:///path/to/docker.sock or tcp://host:port (TLS: --docker-tls-*), or `none` to run without " +
                              "discovery. Default: $DOCKER_HOST, else unix:///var/run/docker.sock when present, else none. An engine named or present must answer at start.";
         var runtimeDirectory = RuntimeDirectoryOption();
         var driftInterval = DurationArgument.Option(
@@ -57,13 +58,13 @@ internal static class AgentCommand
             "gitops.yaml does not declare its host. At start a missing HAProxy, a Docker engine that does not answer, an unreachable\n" +
             "store, or a port HAProxy cannot listen on ends it with one line and exit code 2.")
         {
-            host, docker, runtimeDirectory, driftInterval, fileCheckInterval, drainTimeout, stopHAProxy, haproxy, logLevel,
+            host, docker, dockerTls.Ca, dockerTls.Cert, dockerTls.Key, runtimeDirectory, driftInterval, fileCheckInterval, drainTimeout, stopHAProxy, haproxy, logLevel,
         };
         store.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
         {
             var hostName = RequireHostName(parseResult.GetRequiredValue(host));
-            var dockerChoice = DockerEndpointChoice.Choose(parseResult.GetValue(docker));
+            var dockerChoice = DockerEndpointChoice.Choose(parseResult, docker, dockerTls);
             var dataDirectory = DataDirectory.Resolve(parseResult.GetValue(store.DataDir));
             var options = new AgentOptions
             {

@@ -29,7 +29,7 @@ internal static class CommonOptions
 
     public static Option<string?> Docker() => new("--docker")
     {
-        Description = "The Docker engine to ask: unix:///path/to/docker.sock or tcp://host:port. Default: DOCKER_HOST, else unix:///var/run/docker.sock.",
+        Description = "The Docker engine to ask: unix:///path/to/docker.sock or tcp://host:port (with TLS: see --docker-tls-ca). Default: DOCKER_HOST, else unix:///var/run/docker.sock.",
         HelpName = "endpoint",
     };
 

@@ -12,6 +12,7 @@ internal static class ControllerCommand
     public static Command Create()
     {
         var repo = CommonOptions.Repo(required: true);
+        var gitSource = new GitSourceOptions();
         var store = new StoreOptions();
         var branch = new Option<string?>("--branch")
         {
@@ -43,6 +44,7 @@ internal static class ControllerCommand
             repo, branch, pollInterval, coalesce, runtimeDirectory, bind, haproxy, logLevel,
         };
         store.AddTo(command);
+        gitSource.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
         {
             var haproxyProgram = HAProxyProgram.Require(parseResult.GetRequiredValue(haproxy));
@@ -52,6 +54,7 @@ internal static class ControllerCommand
             {
                 HAProxyProgram = haproxyProgram,
                 Repository = parseResult.GetRequiredValue(repo),
+                GitOptions = gitSource.Resolve(parseResult),
                 Branch = parseResult.GetValue(branch),
                 PollInterval = parseResult.GetValue(pollInterval),
                 CoalesceWindow = parseResult.GetValue(coalesce),

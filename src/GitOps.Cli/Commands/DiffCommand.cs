@@ -12,6 +12,7 @@ internal static class DiffCommand
     public static Command Create()
     {
         var repo = CommonOptions.Repo(required: true);
+        var gitSource = new GitSourceOptions();
         var baseRev = new Option<string>("--base")
         {
             Description = "The revision the change starts from, e.g. main or origin/main.",
@@ -39,10 +40,11 @@ internal static class DiffCommand
         {
             repo, baseRev, headRev, host, format, exitCode, logLevel,
         };
+        gitSource.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
         {
             var logger = context.Logger("diff");
-            var repository = await GitRepository.OpenAsync(parseResult.GetRequiredValue(repo), logger: logger, cancellationToken: ct).ConfigureAwait(false);
+            var repository = await GitRepository.OpenAsync(parseResult.GetRequiredValue(repo), gitSource.Resolve(parseResult), logger, ct).ConfigureAwait(false);
             var @base = await LoadedRevision.ReadAsync(repository, parseResult.GetRequiredValue(baseRev), logger, ct).ConfigureAwait(false);
             var head = await LoadedRevision.ReadAsync(repository, parseResult.GetValue(headRev), logger, ct).ConfigureAwait(false);
             var onlyHost = parseResult.GetValue(host);

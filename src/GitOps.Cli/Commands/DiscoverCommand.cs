@@ -15,6 +15,7 @@ internal static class DiscoverCommand
     public static Command Create()
     {
         var docker = CommonOptions.Docker();
+        var dockerTls = new DockerTlsOptions();
         var watch = new Option<bool>("--watch")
         {
             Description = "Keep watching and print one line per change (started, stopped, health, addresses, rejected labels) until Ctrl-C.",
@@ -35,11 +36,13 @@ internal static class DiscoverCommand
             "a container is routed only while running and, when it has a HEALTHCHECK, healthy.\n" +
             "Exit codes: 0 success, 2 the engine cannot be reached or the options are wrong.")
         {
-            docker, watch, format, host, logLevel,
+            docker, dockerTls.Ca, dockerTls.Cert, dockerTls.Key, watch, format, host, logLevel,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new Invocation(
                 parseResult.GetValue(docker),
+                dockerTls.Resolve(parseResult),
+                dockerTls.Given(parseResult),
                 parseResult.GetValue(watch),
                 parseResult.GetValue(format) == "json",
                 parseResult.GetValue(host),
@@ -67,6 +70,16 @@ internal static class DiscoverCommand
             endpoint = parsed;
         }
 
+        try
+        {
+            endpoint = DockerTlsOptions.Apply(endpoint, invocation.Tls, invocation.TlsGiven);
+        }
+        catch (CommandInputException ex)
+        {
+            await invocation.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return CliApp.ExitUsage;
+        }
+
         var hostName = invocation.Host ?? ConfigToken.ToName(Environment.MachineName) ?? "local";
         if (!ConfigToken.IsName(hostName))
         {
@@ -75,11 +88,11 @@ internal static class DiscoverCommand
         }
 
         using var loggerFactory = CliLogging.Create(invocation.Error, invocation.LogLevel);
-        using var client = new DockerClient(endpoint, logger: loggerFactory.CreateLogger<DockerClient>());
+        using var client = new DockerEngineClient(endpoint, logger: loggerFactory.CreateLogger<DockerEngineClient>());
         try
         {
             // Fail fast and plainly when the engine is not there; once watching, outages are retried instead.
-            await client.NegotiateApiVersionAsync(cancellationToken).ConfigureAwait(false);
+            await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
             if (!invocation.Watch)
             {
                 var listed = await client.ListContainersAsync(all: false, cancellationToken).ConfigureAwait(false);
@@ -121,5 +134,5 @@ internal static class DiscoverCommand
         return CliApp.ExitOk;
     }
 
-    private sealed record Invocation(string? Docker, bool Watch, bool Json, string? Host, LogEventLevel LogLevel, TextWriter Output, TextWriter Error);
+    private sealed record Invocation(string? Docker, DockerTls? Tls, bool TlsGiven, bool Watch, bool Json, string? Host, LogEventLevel LogLevel, TextWriter Output, TextWriter Error);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using GitOps.Docker.Client;
 
 namespace GitOps.Cli.Commands;
@@ -13,6 +14,15 @@ internal sealed record DockerEndpointChoice(DockerEndpoint? Endpoint, string Sou
 
     /// <summary>How long a start-up waits for the engine to answer.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>The engine <c>--docker</c>, <c>$DOCKER_HOST</c> or the default socket names, with the TLS <paramref name="tls"/> asks for.</summary>
+    /// <exception cref="CommandInputException">The endpoint given is not one this tool can use, or its TLS files are unusable.</exception>
+    public static DockerEndpointChoice Choose(ParseResult parseResult, Option<string?> docker, DockerTlsOptions tls)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var choice = Choose(parseResult.GetValue(docker));
+        return choice.Endpoint is { } endpoint ? choice with { Endpoint = tls.Apply(parseResult, endpoint) } : choice;
+    }
 
     /// <exception cref="CommandInputException">The endpoint given is not one this tool can use.</exception>
     public static DockerEndpointChoice Choose(string? option)
@@ -57,7 +67,7 @@ internal sealed record DockerEndpointChoice(DockerEndpoint? Endpoint, string Sou
             return null;
         }
 
-        using var client = new DockerClient(Endpoint, new DockerClientOptions { ConnectTimeout = timeout, RequestTimeout = timeout });
+        using var client = new DockerEngineClient(Endpoint, new DockerClientOptions { ConnectTimeout = timeout, RequestTimeout = timeout });
         string problem;
         try
         {
@@ -65,10 +75,8 @@ internal sealed record DockerEndpointChoice(DockerEndpoint? Endpoint, string Sou
         }
         catch (DockerException ex)
         {
-            // The innermost reason ("there is no socket at …", "Connection refused"): the line names the endpoint itself.
-            problem = ex is DockerConnectionException && ex.InnerException is { } inner and not OperationCanceledException and not TimeoutException
-                ? Innermost(inner).Message
-                : ex.Message;
+            // The reason alone ("there is no socket at …", "Connection refused"): the line names the endpoint itself.
+            problem = ex is DockerConnectionException { Reason: { } why } ? why : ex.Message;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -81,6 +89,4 @@ internal sealed record DockerEndpointChoice(DockerEndpoint? Endpoint, string Sou
         var reason = problem.EndsWith('?') ? problem : problem.TrimEnd('.') + ".";
         throw new CommandInputException($"no Docker engine answers at {Endpoint} ({Source}): {reason} {fix}, or pass --docker {None} to run without container discovery");
     }
-
-    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 }

@@ -12,6 +12,7 @@ internal static class RenderCommand
     public static Command Create()
     {
         var repo = CommonOptions.Repo(required: true);
+        var gitSource = new GitSourceOptions();
         var rev = CommonOptions.Rev();
         var host = CommonOptions.Host();
         var discovery = DiscoveryOption();
@@ -29,10 +30,11 @@ internal static class RenderCommand
         {
             repo, rev, host, discovery, outputDirectory, logLevel,
         };
+        gitSource.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
         {
             var logger = context.Logger("render");
-            var repository = await GitRepository.OpenAsync(parseResult.GetRequiredValue(repo), logger: logger, cancellationToken: ct).ConfigureAwait(false);
+            var repository = await GitRepository.OpenAsync(parseResult.GetRequiredValue(repo), gitSource.Resolve(parseResult), logger, ct).ConfigureAwait(false);
             var revision = await LoadedRevision.ReadAsync(repository, parseResult.GetValue(rev), logger, ct).ConfigureAwait(false);
             var containers = await DiscoveryFile.ReadAsync(parseResult.GetValue(discovery), ct).ConfigureAwait(false);
             if (revision.State is null)

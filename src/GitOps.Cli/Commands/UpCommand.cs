@@ -11,6 +11,7 @@ internal static class UpCommand
     public static Command Create()
     {
         var repo = CommonOptions.Repo(required: false);
+        var gitSource = new GitSourceOptions();
         repo.Description = "The desired-state Git repository: a local path (watched: a commit is seen at once) or a URL (polled). Default: the current directory.";
         var branch = new Option<string?>("--branch")
         {
@@ -24,7 +25,8 @@ internal static class UpCommand
                                     "(<dir>/run). The same directory on restart resumes with the history intact; other commands reach the store " +
                                     "with the same --data-dir. Default: $GITOPS_DATA_DIR, else $XDG_DATA_HOME/gitops, else ~/.local/share/gitops.";
         var docker = CommonOptions.Docker();
-        docker.Description = "The Docker engine whose containers are discovered: unix:///path/to/docker.sock or tcp://host:port, or `none` to run " +
+        var dockerTls = new DockerTlsOptions();
+        docker.Description = "The Docker engine whose containers are discovered: unix:///path/to/docker.sock or tcp://host:port (TLS: --docker-tls-*), or `none` to run " +
                              "without discovery (static servers only). Default: $DOCKER_HOST, else unix:///var/run/docker.sock when present, else none. " +
                              "An engine named or present must answer at start.";
         var host = new Option<string?>("--host")
@@ -52,17 +54,19 @@ internal static class UpCommand
             "What keeps it from starting (HAProxy or PostgreSQL missing, a Docker engine that does not answer, a repository that is\n" +
             "not one, a data directory user postgres cannot enter, a port another program holds) is one line and exit code 2.")
         {
-            repo, branch, docker, host, bind, haproxy, postgresBin, logLevel,
+            repo, branch, docker, dockerTls.Ca, dockerTls.Cert, dockerTls.Key, host, bind, haproxy, postgresBin, logLevel,
         };
         store.AddTo(command);
+        gitSource.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, (context, ct) =>
         {
             var settings = new UpSettings(
                 Repository: parseResult.GetValue(repo) is { Length: > 0 } given ? given : Directory.GetCurrentDirectory(),
+                GitOptions: gitSource.Resolve(parseResult),
                 Branch: parseResult.GetValue(branch),
                 Store: StoreLocation.Choose(parseResult.GetValue(store.Store), Environment.GetEnvironmentVariable(GitOps.EventStore.EventStoreOptions.ConnectionStringVariable), null),
                 DataDirectory: DataDirectory.Resolve(parseResult.GetValue(store.DataDir)),
-                Docker: DockerEndpointChoice.Choose(parseResult.GetValue(docker)),
+                Docker: DockerEndpointChoice.Choose(parseResult, docker, dockerTls),
                 Host: parseResult.GetValue(host),
                 BindAddress: parseResult.GetValue(bind),
                 HAProxy: HAProxyProgram.Require(parseResult.GetRequiredValue(haproxy)),

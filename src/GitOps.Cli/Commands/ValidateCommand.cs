@@ -13,6 +13,7 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var repo = CommonOptions.Repo(required: true);
+        var gitSource = new GitSourceOptions();
         var rev = CommonOptions.Rev();
         var format = CommonOptions.Format("text", "json");
         var checkHaproxy = new Option<bool>("--check-haproxy")
@@ -28,10 +29,11 @@ internal static class ValidateCommand
         {
             repo, rev, format, checkHaproxy, logLevel,
         };
+        gitSource.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
         {
             var logger = context.Logger("validate");
-            var repository = await GitRepository.OpenAsync(parseResult.GetRequiredValue(repo), logger: logger, cancellationToken: ct).ConfigureAwait(false);
+            var repository = await GitRepository.OpenAsync(parseResult.GetRequiredValue(repo), gitSource.Resolve(parseResult), logger, ct).ConfigureAwait(false);
             var revision = await LoadedRevision.ReadAsync(repository, parseResult.GetValue(rev), logger, ct).ConfigureAwait(false);
             var hosts = revision.State is null ? [] : RenderedHost.RenderAll(revision.State, onlyHost: null, containers: []);
             var diagnostics = revision.AllDiagnostics(hosts).ToList();

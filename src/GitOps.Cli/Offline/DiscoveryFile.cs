@@ -1,5 +1,5 @@
 using GitOps.Cli.Commands;
-using GitOps.Core.Discovery;
+using GitOps.Docker.Discovery;
 
 namespace GitOps.Cli.Offline;
 

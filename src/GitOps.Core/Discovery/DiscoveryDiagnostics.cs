@@ -20,5 +20,5 @@ public static class DiscoveryDiagnostics
         new(InvalidLabel, $"container '{Show(container.Name)}': label '{Show(key)}' (value '{Show(value)}') has control characters or is longer than 1024 characters; the label is ignored and matches no selector. Fix it where the container is created.", null);
 
     /// <summary>Quotes text from outside (a container name, a label value) safely for a message.</summary>
-    internal static string Show(string value) => ConfigToken.Printable(value).Replace("'", "\\'", StringComparison.Ordinal);
+    public static string Show(string value) => ConfigToken.Printable(value).Replace("'", "\\'", StringComparison.Ordinal);
 }

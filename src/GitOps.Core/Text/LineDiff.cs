@@ -6,6 +6,12 @@ namespace GitOps.Core.Text;
 /// Line-based differences between two texts (Myers' O(ND) algorithm) and their unified-diff
 /// rendering, as <c>diff -u</c> and <c>git diff</c> print them.
 /// </summary>
+/// <remarks>
+/// Not DiffPlex (1.9): its differ finds equally short edit scripts but picks other ones, so the hunks that
+/// <c>gitops diff</c> prints would change (testassets/line-diff/block-moved: it keeps the first block and
+/// adds before it removes, where <c>diff -u</c> and this code keep the second), and its unified renderer
+/// counts the text after the last line break as a line of its own.
+/// </remarks>
 public static class LineDiff
 {
     /// <summary>The edit script turning <paramref name="before"/> into <paramref name="after"/>, line by line.</summary>

@@ -5,7 +5,7 @@ namespace GitOps.Docker.Client;
 
 /// <summary>
 /// Where a Docker engine listens, written the way <c>DOCKER_HOST</c> is: <c>unix:///path</c> (or a bare
-/// absolute path) or <c>tcp://host:port</c>. TLS (<c>DOCKER_TLS_VERIFY</c>) is not supported.
+/// absolute path) or <c>tcp://host:port</c>, the latter optionally with <see cref="Tls"/> (see <see cref="WithTls"/>).
 /// </summary>
 public sealed record DockerEndpoint
 {
@@ -14,11 +14,15 @@ public sealed record DockerEndpoint
 
     private const int DefaultTcpPort = 2375;
 
-    private DockerEndpoint(DockerEndpointKind kind, string address, int port)
+    /// <summary>Docker's port for TLS, used when a <c>tcp://</c> endpoint names none and TLS is on.</summary>
+    private const int DefaultTlsPort = 2376;
+
+    private DockerEndpoint(DockerEndpointKind kind, string address, int port, bool portGiven = true)
     {
         Kind = kind;
         Address = address;
         Port = port;
+        PortGiven = portGiven;
     }
 
     public DockerEndpointKind Kind { get; }
@@ -27,7 +31,32 @@ public sealed record DockerEndpoint
     public string Address { get; }
 
     /// <summary>The TCP port; 0 for a unix socket.</summary>
-    public int Port { get; }
+    public int Port { get; private init; }
+
+    /// <summary>TLS to a <c>tcp://</c> engine; null for plain HTTP or a unix socket.</summary>
+    public DockerTls? Tls { get; private init; }
+
+    private bool PortGiven { get; }
+
+    /// <summary>
+    /// This endpoint with TLS (<paramref name="tls"/> null: unchanged). Like the docker CLI, a <c>tcp://</c> endpoint
+    /// that names no port then uses 2376.
+    /// </summary>
+    /// <exception cref="FormatException">The endpoint is a unix socket, which takes no TLS.</exception>
+    public DockerEndpoint WithTls(DockerTls? tls)
+    {
+        if (tls is null)
+        {
+            return this;
+        }
+
+        return Kind == DockerEndpointKind.Tcp
+            ? this with { Tls = tls, Port = PortGiven ? Port : DefaultTlsPort }
+            : throw new FormatException($"TLS needs a tcp:// endpoint, but {this} is a unix socket; drop {DockerTls.CaOption}, {DockerTls.CertOption} and {DockerTls.KeyOption} (and DOCKER_TLS_VERIFY) or name the engine as tcp://host:port");
+    }
+
+    /// <summary>The URI Docker.DotNet connects to: <c>unix:///path</c> or <c>tcp://host:port</c>.</summary>
+    public Uri ToUri() => new(ToString());
 
     /// <summary>The default: <c>DOCKER_HOST</c> when set, else <c>unix:///var/run/docker.sock</c>.</summary>
     public static DockerEndpoint FromEnvironment()
@@ -77,7 +106,8 @@ public sealed record DockerEndpoint
             && Uri.TryCreate("http://" + value["tcp://".Length..], UriKind.Absolute, out var uri)
             && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query) && !string.IsNullOrEmpty(uri.Host))
         {
-            endpoint = new DockerEndpoint(DockerEndpointKind.Tcp, uri.IdnHost, uri.IsDefaultPort && !value.EndsWith(":80", StringComparison.Ordinal) ? DefaultTcpPort : uri.Port);
+            var noPort = uri.IsDefaultPort && !value.EndsWith(":80", StringComparison.Ordinal);
+            endpoint = new DockerEndpoint(DockerEndpointKind.Tcp, uri.IdnHost, noPort ? DefaultTcpPort : uri.Port, portGiven: !noPort);
             return true;
         }
 
@@ -85,7 +115,7 @@ public sealed record DockerEndpoint
         return false;
     }
 
-    /// <summary>The <c>DOCKER_HOST</c> form.</summary>
+    /// <summary>The <c>DOCKER_HOST</c> form (TLS or not).</summary>
     public override string ToString() => Kind == DockerEndpointKind.Unix
         ? "unix://" + Address
         : string.Create(CultureInfo.InvariantCulture, $"tcp://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]" : Address)}:{Port}");

@@ -6,6 +6,6 @@ public enum DockerEndpointKind
     /// <summary>A unix domain socket, <c>unix:///var/run/docker.sock</c>.</summary>
     Unix,
 
-    /// <summary>Plain HTTP over TCP, <c>tcp://host:2375</c>.</summary>
+    /// <summary>HTTP over TCP, <c>tcp://host:2375</c>, or HTTPS with <see cref="DockerEndpoint.Tls"/> (<c>tcp://host:2376</c>).</summary>
     Tcp,
 }

@@ -1,4 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Docker.DotNet.Models;
+using GitOps.Docker.Discovery;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.Docker.Client;
@@ -9,15 +13,13 @@ namespace GitOps.Docker.Client;
 /// </summary>
 public sealed class DockerEventSubscription : IAsyncDisposable
 {
-    private readonly HttpResponseMessage response;
     private readonly Stream body;
     private readonly DockerEndpoint endpoint;
     private readonly ILogger logger;
     private long malformed;
 
-    internal DockerEventSubscription(HttpResponseMessage response, Stream body, DockerEndpoint endpoint, ILogger logger)
+    internal DockerEventSubscription(Stream body, DockerEndpoint endpoint, ILogger logger)
     {
-        this.response = response;
         this.body = body;
         this.endpoint = endpoint;
         this.logger = logger;
@@ -28,28 +30,25 @@ public sealed class DockerEventSubscription : IAsyncDisposable
 
     /// <summary>
     /// The events in the engine's order until the stream ends (the <c>until</c> time passed, or the engine shut
-    /// down). A malformed line is logged, counted and skipped.
+    /// down). A malformed line is logged, counted and skipped. Waiting longer than <paramref name="idleLimit"/>
+    /// (by <paramref name="timeProvider"/>) for the next line ends the stream with <see cref="DockerEventStreamIdleException"/>:
+    /// the engine sends nothing on a quiet host, and nothing either on a connection that died silently.
     /// </summary>
     /// <exception cref="DockerConnectionException">The connection broke mid-stream.</exception>
-    public async IAsyncEnumerable<DockerEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <exception cref="DockerEventStreamIdleException">Nothing arrived within <paramref name="idleLimit"/>.</exception>
+    public async IAsyncEnumerable<Message> ReadAllAsync(TimeSpan idleLimit, TimeProvider timeProvider, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        // A transport that does not abort a pending read on cancellation is unblocked by closing the stream.
+        using var abort = idle.Token.Register(static state => ((Stream)state!).Dispose(), body);
         using var reader = new StreamReader(body, leaveOpen: true);
         while (true)
         {
-            string? line;
-            try
-            {
-                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new DockerConnectionException($"the event stream from the Docker engine at {endpoint} broke: {ex.Message}", ex);
-            }
-            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new DockerConnectionException($"the event stream from the Docker engine at {endpoint} broke: {ex.Message}", ex);
-            }
-
+            idle.CancelAfter(idleLimit);
+            var line = await ReadLineAsync(reader, idle, idleLimit, reading.Token, cancellationToken).ConfigureAwait(false);
+            idle.CancelAfter(Timeout.InfiniteTimeSpan);
             if (line is null)
             {
                 yield break;
@@ -60,9 +59,9 @@ public sealed class DockerEventSubscription : IAsyncDisposable
                 continue;
             }
 
-            if (DockerEventParser.TryParse(line, out var dockerEvent, out var error))
+            if (TryParse(line, out var message, out var error))
             {
-                yield return dockerEvent;
+                yield return message;
             }
             else
             {
@@ -72,9 +71,61 @@ public sealed class DockerEventSubscription : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => body.DisposeAsync();
+
+    /// <summary>One line of the stream as an event, checking every field that is used.</summary>
+    internal static bool TryParse(string line, [NotNullWhen(true)] out Message? message, [NotNullWhen(false)] out string? error)
     {
-        await body.DisposeAsync().ConfigureAwait(false);
-        response.Dispose();
+        message = null;
+        try
+        {
+            var parsed = JsonSerializer.Deserialize<Message>(line, DockerJson.Options);
+            if (parsed is null)
+            {
+                error = "the event is not a JSON object";
+            }
+            else if (string.IsNullOrEmpty(parsed.Type) || string.IsNullOrEmpty(parsed.Action))
+            {
+                error = "the event has no \"Type\" or \"Action\" string";
+            }
+            else if (string.IsNullOrEmpty(parsed.Actor?.ID))
+            {
+                error = "the event has no \"Actor.ID\" string";
+            }
+            else if (parsed.TimeNano is not > 0)
+            {
+                error = "the event has no positive \"timeNano\" number";
+            }
+            else
+            {
+                parsed.Actor.Attributes ??= new Dictionary<string, string>();
+                message = parsed;
+                error = null;
+                return true;
+            }
+
+            return false;
+        }
+        catch (JsonException ex)
+        {
+            error = "the event is not valid JSON of an event: " + ex.Message;
+            return false;
+        }
+    }
+
+    private async Task<string?> ReadLineAsync(StreamReader reader, CancellationTokenSource idle, TimeSpan idleLimit, CancellationToken reading, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(reading).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DockerEventStreamIdleException($"the event stream from the Docker engine at {endpoint} sent nothing for {idleLimit.TotalSeconds:0.#} s", ex);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DockerConnectionException($"the event stream from the Docker engine at {endpoint} broke: {ex.Message}", ex);
+        }
     }
 }

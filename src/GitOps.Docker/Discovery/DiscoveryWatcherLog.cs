@@ -30,4 +30,10 @@ internal static partial class DiscoveryWatcherLog
 
     [LoggerMessage(EventId = LogEventIds.DockerDiscovery + 8, Level = LogLevel.Debug, Message = "Discovery on host {Host}: {Change} for container {Container}")]
     public static partial void Changed(ILogger logger, string host, string change, string container);
+
+    [LoggerMessage(EventId = LogEventIds.DockerDiscovery + 9, Level = LogLevel.Debug, Message = "Discovery on host {Host}: the event stream of {Endpoint} sent nothing for {IdleSeconds} s; reconnecting to make sure it is alive")]
+    public static partial void StreamIdle(ILogger logger, string host, string endpoint, double idleSeconds);
+
+    [LoggerMessage(EventId = LogEventIds.DockerDiscovery + 10, Level = LogLevel.Debug, Message = "Discovery on host {Host}: reconnected after a quiet period; the {Count} running containers are as published")]
+    public static partial void StreamChecked(ILogger logger, string host, int count);
 }

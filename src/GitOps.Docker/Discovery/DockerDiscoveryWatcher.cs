@@ -1,3 +1,4 @@
+using Docker.DotNet.Models;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
 using GitOps.Core.Validation;
@@ -17,23 +18,25 @@ namespace GitOps.Docker.Discovery;
 /// went away during the outage disappear and new ones appear.
 /// </para>
 /// <para>
+/// The engine sends nothing on a quiet host, and nothing either on a connection that died without closing (a stalled
+/// proxy, a NAT entry dropped, a host gone without a FIN). After <see cref="DiscoveryWatcherOptions.EventIdleLimit"/>
+/// without an event the watcher reconnects at once and resyncs; a resync that finds the picture unchanged publishes
+/// nothing, so a quiet host costs one list request per idle limit and no stored event. On <c>tcp://</c> endpoints
+/// TCP keepalive also fails a connection whose peer is gone.
+/// </para>
+/// <para>
 /// One bad event is logged, counted in <see cref="FailedItems"/> and skipped; cancellation ends <see cref="RunAsync"/>.
 /// </para>
 /// </summary>
 public sealed class DockerDiscoveryWatcher
 {
     /// <summary>The event types and actions that can change what routing sees; everything else is ignored.</summary>
-    private static readonly DockerEventsQuery WatchedEvents = new()
-    {
-        Filters = new Dictionary<string, IReadOnlyList<string>> { ["type"] = ["container", "network"] },
-    };
-
     private static readonly HashSet<string> ContainerActions = new(StringComparer.Ordinal)
     {
         "start", "restart", "die", "stop", "kill", "destroy", "pause", "unpause", "rename",
     };
 
-    private readonly DockerClient client;
+    private readonly DockerEngineClient client;
     private readonly IDiscoverySink sink;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
@@ -42,8 +45,9 @@ public sealed class DockerDiscoveryWatcher
     private long failedItems;
     private long reconnects;
     private long eventsHandled;
+    private long idleReconnects;
 
-    public DockerDiscoveryWatcher(DockerClient client, string host, IDiscoverySink sink, TimeProvider timeProvider, ILogger<DockerDiscoveryWatcher> logger, DiscoveryWatcherOptions? options = null)
+    public DockerDiscoveryWatcher(DockerEngineClient client, string host, IDiscoverySink sink, TimeProvider timeProvider, ILogger<DockerDiscoveryWatcher> logger, DiscoveryWatcherOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrEmpty(host);
@@ -74,26 +78,31 @@ public sealed class DockerDiscoveryWatcher
     /// <summary>Relevant events handled, whether or not they changed anything.</summary>
     public long EventsHandled => Interlocked.Read(ref eventsHandled);
 
+    /// <summary>Of <see cref="Reconnects"/>, those because the event stream sent nothing for the idle limit.</summary>
+    public long IdleReconnects => Interlocked.Read(ref idleReconnects);
+
     /// <summary>Watches until <paramref name="cancellationToken"/> is cancelled; never returns otherwise.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = options.InitialBackoff;
         long lastEventNano = 0;
+        var afterIdle = false;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var idle = false;
             try
             {
-                var query = lastEventNano > 0 ? WatchedEvents with { Since = DateTimeOffset.UnixEpoch.AddTicks(lastEventNano / 100) } : WatchedEvents;
-                var subscription = await client.SubscribeEventsAsync(query, cancellationToken).ConfigureAwait(false);
+                var subscription = await client.SubscribeEventsAsync(WatchedEvents(lastEventNano), cancellationToken).ConfigureAwait(false);
                 await using (subscription.ConfigureAwait(false))
                 {
-                    await ResyncAsync(cancellationToken).ConfigureAwait(false);
+                    await ResyncAsync(publishUnchanged: !afterIdle, cancellationToken).ConfigureAwait(false);
+                    afterIdle = false;
                     backoff = options.InitialBackoff;
-                    await foreach (var dockerEvent in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                    await foreach (var message in subscription.ReadAllAsync(options.EventIdleLimit, timeProvider, cancellationToken).ConfigureAwait(false))
                     {
-                        lastEventNano = Math.Max(lastEventNano, dockerEvent.TimeNano);
-                        await HandleAsync(dockerEvent, cancellationToken).ConfigureAwait(false);
+                        lastEventNano = Math.Max(lastEventNano, message.TimeNano ?? 0);
+                        await HandleAsync(message, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -103,20 +112,46 @@ public sealed class DockerDiscoveryWatcher
             {
                 throw;
             }
+            catch (DockerEventStreamIdleException)
+            {
+                // Not a failure: a quiet host looks the same. Check at once; the resync publishes only what changed.
+                idle = true;
+                afterIdle = true;
+                Interlocked.Increment(ref idleReconnects);
+                DiscoveryWatcherLog.StreamIdle(logger, Host, client.Endpoint.ToString(), options.EventIdleLimit.TotalSeconds);
+            }
 #pragma warning disable CA1031 // The loop outlives any failure (engine gone, sink down, a bug in one item): log, count, start over.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                afterIdle = false;
                 DiscoveryWatcherLog.ConnectionLost(logger, Host, client.Endpoint.ToString(), backoff.TotalMilliseconds, ex);
             }
 
             Interlocked.Increment(ref reconnects);
+            if (idle)
+            {
+                continue;
+            }
+
             await Task.Delay(backoff, timeProvider, cancellationToken).ConfigureAwait(false);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.MaxBackoff.Ticks));
         }
     }
 
-    private async Task ResyncAsync(CancellationToken cancellationToken)
+    /// <summary>The event types and actions that can change what routing sees, resuming after <paramref name="lastEventNano"/> when known.</summary>
+    private static ContainerEventsParameters WatchedEvents(long lastEventNano) => new()
+    {
+        // Inclusive: the last event is seen again, which is harmless (each event is resolved by inspecting the container).
+        Since = lastEventNano > 0 ? DockerEngineClient.EventTime(lastEventNano) : null,
+        Filters = new Dictionary<string, IDictionary<string, bool>> { ["type"] = new Dictionary<string, bool> { ["container"] = true, ["network"] = true } },
+    };
+
+    /// <summary>
+    /// Lists the running containers and publishes them as one <see cref="DiscoveryResynced"/>; after an idle reconnect
+    /// (<paramref name="publishUnchanged"/> false) only when they differ from the picture the sink already has.
+    /// </summary>
+    private async Task ResyncAsync(bool publishUnchanged, CancellationToken cancellationToken)
     {
         var listed = await client.ListContainersAsync(all: false, cancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in listed.Diagnostics)
@@ -126,6 +161,12 @@ public sealed class DockerDiscoveryWatcher
         }
 
         var result = picture.Replace(listed.Containers);
+        if (!publishUnchanged && result.Added == 0 && result.Removed == 0 && result.Changed == 0)
+        {
+            DiscoveryWatcherLog.StreamChecked(logger, Host, result.Resynced.Snapshot.Count);
+            return;
+        }
+
         DiscoveryWatcherLog.Resynced(logger, Host, result.Resynced.Snapshot.Count, result.Added, result.Removed, result.Changed);
         await PublishAsync(result.Resynced, cancellationToken).ConfigureAwait(false);
         foreach (var rejected in result.Rejected)
@@ -134,7 +175,7 @@ public sealed class DockerDiscoveryWatcher
         }
     }
 
-    private async Task HandleAsync(DockerEvent dockerEvent, CancellationToken cancellationToken)
+    private async Task HandleAsync(Message dockerEvent, CancellationToken cancellationToken)
     {
         if (ContainerOf(dockerEvent) is not { } id)
         {
@@ -162,12 +203,12 @@ public sealed class DockerDiscoveryWatcher
     }
 
     /// <summary>The container an event concerns when it can change routing, else null.</summary>
-    private static string? ContainerOf(DockerEvent dockerEvent)
+    private static string? ContainerOf(Message dockerEvent)
     {
         var id = dockerEvent.Type switch
         {
-            "container" when ContainerActions.Contains(dockerEvent.Action) || dockerEvent.Action.StartsWith("health_status", StringComparison.Ordinal) => dockerEvent.ActorId,
-            "network" when dockerEvent.Action is "connect" or "disconnect" => dockerEvent.Attributes.TryGetValue("container", out var container) ? container : null,
+            "container" when ContainerActions.Contains(dockerEvent.Action) || dockerEvent.Action.StartsWith("health_status", StringComparison.Ordinal) => dockerEvent.Actor.ID,
+            "network" when dockerEvent.Action is "connect" or "disconnect" => dockerEvent.Actor.Attributes?.TryGetValue("container", out var container) == true ? container : null,
             _ => null,
         };
         return ConfigToken.IsDockerId(id) ? id : null;

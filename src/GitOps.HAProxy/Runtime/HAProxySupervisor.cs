@@ -293,7 +293,9 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
             ?? throw new InvalidOperationException(
                 $"'{_options.HAProxyProgram}' was not found (looked on PATH and in /usr/sbin). Install HAProxy 2.6 with deploy/setup.sh.");
 
-        // A long-running child under supervision: ProcessRunner only runs programs to completion. In a session of
+        // A long-running child under supervision: ProcessRunner (CliWrap) only runs programs to completion, and the
+        // master's lifetime is its pid, not a task: a later agent adopts it from the pid file and stops it with
+        // SIGUSR1/SIGTERM, where CliWrap offers a kill or an interrupt of a process it started itself. In a session of
         // its own, so Ctrl-C on the agent's terminal (SIGINT to the whole foreground group) or the terminal closing
         // reaches the agent only: HAProxy keeps serving, or is stopped in order by StopAsync.
         var process = OwnSession.Start(program, ["-W", "-S", _options.MasterSocketPath, "-f", _options.ConfigPath, "-p", _options.PidFilePath], _options.RuntimeDirectory, AppendLog);

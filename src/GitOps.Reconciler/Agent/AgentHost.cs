@@ -567,7 +567,12 @@ public sealed class AgentHost
             return;
         }
 
-        using var client = new DockerClient(endpoint, null, loggerFactory.CreateLogger<DockerClient>());
+        using var client = CreateDockerClient(endpoint);
+        if (client is null)
+        {
+            return;
+        }
+
         try
         {
             var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
@@ -604,6 +609,20 @@ public sealed class AgentHost
         finally
         {
             Volatile.Write(ref discoveryRunning, 0);
+        }
+    }
+
+    /// <summary>The engine's client; null (logged) when its TLS files cannot be used: the agent goes on without discovery.</summary>
+    private DockerEngineClient? CreateDockerClient(DockerEndpoint endpoint)
+    {
+        try
+        {
+            return new DockerEngineClient(endpoint, null, loggerFactory.CreateLogger<DockerEngineClient>());
+        }
+        catch (DockerTlsException ex)
+        {
+            AgentLog.DockerUnavailable(logger, Options.Host, endpoint.ToString(), ex.Message);
+            return null;
         }
     }
 

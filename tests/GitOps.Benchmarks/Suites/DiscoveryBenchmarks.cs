@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using GitOps.Core.Discovery;
 using GitOps.Core.Events;
+using Docker.DotNet.Models;
 using GitOps.Docker.Client;
 using GitOps.Docker.Discovery;
 using GitOps.Testing.Docker;
@@ -28,7 +29,7 @@ internal sealed class DiscoveryBenchmarks : IBenchmarkSuite
         await docker.InitializeAsync();
         try
         {
-            using var client = new DockerClient(DockerEndpoint.Parse(docker.Endpoint));
+            using var client = new DockerEngineClient(DockerEndpoint.Parse(docker.Endpoint));
             await MeasureLatencyAsync(report, docker, client, cancellationToken);
             await MeasureResyncAsync(report, docker, client, cancellationToken);
         }
@@ -38,7 +39,7 @@ internal sealed class DiscoveryBenchmarks : IBenchmarkSuite
         }
     }
 
-    private static async Task MeasureLatencyAsync(BenchmarkReport report, DockerFixture docker, DockerClient client, CancellationToken cancellationToken)
+    private static async Task MeasureLatencyAsync(BenchmarkReport report, DockerFixture docker, DockerEngineClient client, CancellationToken cancellationToken)
     {
         var ids = await CreateAsync(docker, "lat", LatencyContainers, cancellationToken);
         var wanted = ids.ToHashSet(StringComparer.Ordinal);
@@ -47,14 +48,21 @@ internal sealed class DiscoveryBenchmarks : IBenchmarkSuite
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watcher = new DockerDiscoveryWatcher(client, "bench", sink, TimeProvider.System, NullLogger<DockerDiscoveryWatcher>.Instance);
         var watching = Task.Run(() => watcher.RunAsync(stop.Token), CancellationToken.None);
-        var query = new DockerEventsQuery { Filters = new Dictionary<string, IReadOnlyList<string>> { ["type"] = ["container"], ["event"] = ["start"] } };
+        var query = new ContainerEventsParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true },
+                ["event"] = new Dictionary<string, bool> { ["start"] = true },
+            },
+        };
         var subscription = await client.SubscribeEventsAsync(query, cancellationToken);
         var recording = Task.Run(
             async () =>
             {
-                await foreach (var dockerEvent in subscription.ReadAllAsync(stop.Token))
+                await foreach (var dockerEvent in subscription.ReadAllAsync(Timeout.InfiniteTimeSpan, TimeProvider.System, stop.Token))
                 {
-                    eventTimes.TryAdd(dockerEvent.ActorId, dockerEvent.TimeNano);
+                    eventTimes.TryAdd(dockerEvent.Actor.ID, dockerEvent.TimeNano!.Value);
                 }
             },
             CancellationToken.None);
@@ -79,7 +87,7 @@ internal sealed class DiscoveryBenchmarks : IBenchmarkSuite
         await RemoveAsync(docker, ids, cancellationToken);
     }
 
-    private static async Task MeasureResyncAsync(BenchmarkReport report, DockerFixture docker, DockerClient client, CancellationToken cancellationToken)
+    private static async Task MeasureResyncAsync(BenchmarkReport report, DockerFixture docker, DockerEngineClient client, CancellationToken cancellationToken)
     {
         var ids = await CreateAsync(docker, "resync", ResyncContainers, cancellationToken);
         foreach (var batch in ids.Chunk(50))

@@ -1,3 +1,4 @@
+using GitOps.Testing;
 using GitOps.Testing.Git;
 using Xunit;
 
@@ -5,6 +6,8 @@ namespace GitOps.Cli.Tests.Commands;
 
 public sealed class DiffCommandTests
 {
+    private static readonly GoldenFiles Golden = new("GitOps.Cli.Tests");
+
     [Fact]
     public async Task Diff_OneChangedWeight_IsAOneLineChangeOnEveryHost()
     {
@@ -103,6 +106,25 @@ public sealed class DiffCommandTests
         var result = await CliRunner.RunAsync("diff", "--repo", repo.WorkTree, "--base", "HEAD~1", "--head", head, "--format", "markdown");
 
         Assert.Contains(@"pipe \| and &lt;b&gt;tag&lt;/b&gt;", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("markdown")]
+    public async Task Diff_ServiceRemovedAndWeightChanged_IsTheGoldenOutput(string format)
+    {
+        await using var repo = await GitRepoBuilder.CreateAsync();
+        await ExampleRepository.CommitAsync(repo);
+        await ChangeLegacyWeightAsync(repo);
+        repo.DeleteFile("services/postgres.yaml");
+        var head = await repo.CommitAsync("postgres: removed");
+        var @base = await repo.GitAsync(["rev-parse", "HEAD~2"]);
+
+        var result = await CliRunner.RunAsync("diff", "--repo", repo.WorkTree, "--base", "HEAD~2", "--head", "HEAD", "--format", format);
+
+        Assert.Equal(0, result.ExitCode);
+        var output = result.Output.Replace(@base.Trim()[..12], "<base>", StringComparison.Ordinal).Replace(head[..12], "<head>", StringComparison.Ordinal);
+        Golden.AssertMatches("diff", $"weight-changed-postgres-removed.{format}", output);
     }
 
     private static async Task<string> ChangeLegacyWeightAsync(GitRepoBuilder repo)

@@ -69,6 +69,35 @@ public sealed class DiscoverCommandTests(DockerFixture docker) : IClassFixture<D
     }
 
     [Fact]
+    public async Task Discover_TlsCaFileMissing_PrintsOneLineNamingTheFileAndFlagAndExitsTwo()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var missing = Path.Combine(Path.GetTempPath(), "gitops-no-such-dir", "ca.pem");
+
+        var exitCode = await CliApp.RunAsync(
+            ["discover", "--docker", "tcp://127.0.0.1:2376", "--docker-tls-ca", missing, "--docker-tls-cert", "/dev/null", "--docker-tls-key", "/dev/null"], output, error, cts.Token);
+
+        Assert.Equal((CliApp.ExitUsage, ""), (exitCode, output.ToString()));
+        Assert.Equal($"error: --docker-tls-ca: cannot read the Docker TLS CA certificate '{missing}': no such file\n", error.ToString());
+    }
+
+    [Fact]
+    public async Task Discover_TlsOptionsWithAUnixSocket_PrintsOneLineAndExitsTwo()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await CliApp.RunAsync(["discover", "--docker", "unix:///run/docker.sock", "--docker-tls-ca", "/dev/null"], output, error, cts.Token);
+
+        Assert.Equal(CliApp.ExitUsage, exitCode);
+        Assert.StartsWith("error: TLS needs a tcp:// endpoint, but unix:///run/docker.sock is a unix socket", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public async Task Discover_WatchJson_PrintsOneLinePerChangeUntilCancelled()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));

@@ -5,13 +5,14 @@ namespace GitOps.Cli.Tests.Commands;
 public sealed class HelpTests
 {
     [Theory]
-    [InlineData("validate", "--repo", "--rev", "--format", "--check-haproxy")]
-    [InlineData("render", "--repo", "--rev", "--host", "--discovery", "--output-dir")]
-    [InlineData("diff", "--repo", "--base", "--head", "--host", "--format", "--exit-code")]
-    [InlineData("up", "--repo", "--store", "--docker", "--data-dir", "--host", "--bind", "--haproxy", "--postgres-bin")]
-    [InlineData("agent", "--host", "--store", "--data-dir", "--docker", "--runtime-dir", "--drift-interval", "--file-check-interval", "--drain-timeout", "--stop-haproxy-on-exit", "--haproxy")]
+    [InlineData("validate", "--repo", "--git-ssh-key", "--rev", "--format", "--check-haproxy")]
+    [InlineData("render", "--repo", "--git-ssh-key", "--rev", "--host", "--discovery", "--output-dir")]
+    [InlineData("diff", "--repo", "--git-ssh-key", "--base", "--head", "--host", "--format", "--exit-code")]
+    [InlineData("up", "--repo", "--git-ssh-key", "--store", "--docker", "--docker-tls-ca", "--docker-tls-cert", "--docker-tls-key", "--data-dir", "--host", "--bind", "--haproxy", "--postgres-bin")]
+    [InlineData("agent", "--host", "--store", "--data-dir", "--docker", "--docker-tls-ca", "--docker-tls-cert", "--docker-tls-key", "--runtime-dir", "--drift-interval", "--file-check-interval", "--drain-timeout", "--stop-haproxy-on-exit", "--haproxy")]
+    [InlineData("discover", "--docker", "--docker-tls-ca", "--docker-tls-cert", "--docker-tls-key", "--watch", "--format", "--host")]
     [InlineData("rollback", "--store", "--data-dir", "--host", "--to", "--actor", "--wait")]
-    [InlineData("controller", "--repo", "--store", "--runtime-dir", "--bind", "--haproxy")]
+    [InlineData("controller", "--repo", "--git-ssh-key", "--store", "--runtime-dir", "--bind", "--haproxy")]
     public async Task Help_EveryCommand_DescribesItsOptions(string command, params string[] options)
     {
         var result = await CliRunner.RunAsync(command, "--help");

@@ -165,6 +165,29 @@ public sealed partial class StartupFailureTests(PostgresFixture database) : ICla
             "Start dockerd or correct --docker, or pass --docker none to run without container discovery");
     }
 
+    [Theory]
+    [InlineData("up")]
+    [InlineData("agent")]
+    public async Task LongRunningCommand_DockerTlsKeyMissing_OneLineNamingTheFileAndFlag(string command)
+    {
+        await using var repo = await RepositoryAsync("lb1", ("web", LoopbackPorts.GetFree()));
+        using var directory = new TempDirectory();
+        var ca = Path.Combine(directory.Path, "ca.pem");
+        var cert = Path.Combine(directory.Path, "cert.pem");
+        var key = Path.Combine(directory.Path, "key.pem");
+        await using var certificates = new GitOps.Testing.Tls.CertificateFixture();
+        await certificates.InitializeAsync();
+        File.Copy(certificates.PathOf("site"), ca);
+        File.Copy(certificates.PathOf("site"), cert);
+        string[] arguments = command == "up"
+            ? ["up", "--repo", repo.WorkTree, "--data-dir", Path.Combine(directory.Path, "data"), "--store", database.ConnectionString]
+            : ["agent", "--host", "lb1", "--store", database.ConnectionString, "--data-dir", directory.Path];
+
+        var result = await RunBoundedAsync([.. arguments, "--docker", "tcp://127.0.0.1:2376", "--docker-tls-ca", ca, "--docker-tls-cert", cert, "--docker-tls-key", key]);
+
+        AssertOneErrorLine(result, $"gitops: error: --docker-tls-key: cannot read the Docker TLS client key '{key}': no such file");
+    }
+
     [Fact]
     public async Task Up_RepositoryPathIsNotAGitRepository_OneLineNamingThePathAndFix()
     {

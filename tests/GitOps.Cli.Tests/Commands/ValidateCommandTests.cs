@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GitOps.Cli.Commands;
 using GitOps.Testing.Git;
 using GitOps.Testing.Tls;
 using Xunit;
@@ -130,6 +131,29 @@ public sealed class ValidateCommandTests(CertificateFixture certificates) : ICla
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("gitops: error: cannot reach remote repository 'file:///nonexistent/gitops-test/remote.git'", result.Error, StringComparison.Ordinal);
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Validate_GitSshKeyNamingNoFile_IsRefusedBeforeAnythingRuns()
+    {
+        var key = Path.Combine(Path.GetTempPath(), "gitops-no-such-key-" + Guid.NewGuid().ToString("N"));
+
+        var result = await CliRunner.RunAsync("validate", "--repo", "git@example.invalid:org/repo.git", "--git-ssh-key", key);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--git-ssh-key: ssh key file '{key}' does not exist", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GitSourceOptions_KeyFromTheEnvironment_IsCheckedAndTheOptionWins()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "gitops-no-such-key-" + Guid.NewGuid().ToString("N"));
+
+        var error = Assert.Throws<CommandInputException>(() => GitSourceOptions.Resolve(option: null, environment: missing));
+
+        Assert.Equal($"$GITOPS_GIT_SSH_KEY: ssh key file '{missing}' does not exist", error.Message);
+        Assert.Equal("/keys/deploy", GitSourceOptions.Resolve(option: "/keys/deploy", environment: missing).SshKeyFile);
+        Assert.Null(GitSourceOptions.Resolve(option: null, environment: "").SshKeyFile);
     }
 
     [Fact]

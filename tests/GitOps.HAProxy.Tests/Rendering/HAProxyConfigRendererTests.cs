@@ -1,9 +1,10 @@
-using GitOps.Testing.Golden;
+using GitOps.Testing;
 using GitOps.Testing.Tls;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
 using GitOps.Core.Discovery;
 using GitOps.Core.Effective;
+using GitOps.Docker.Discovery;
 using GitOps.HAProxy.Rendering;
 using GitOps.HAProxy.Validation;
 using Xunit;

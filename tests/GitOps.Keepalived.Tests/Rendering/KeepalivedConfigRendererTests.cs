@@ -3,7 +3,7 @@ using GitOps.Core.Desired;
 using GitOps.Core.Desired.Loading;
 using GitOps.Keepalived.Rendering;
 using GitOps.Keepalived.Validation;
-using GitOps.Testing.Golden;
+using GitOps.Testing;
 using GitOps.Testing.Network;
 using Xunit;
 

@@ -24,7 +24,7 @@ public sealed class EventStoreDiscoverySinkTests(PostgresFixture postgres, Docke
         var host = "sink-" + docker.RunId;
         var stream = StreamNames.Docker(host);
         var sink = new EventStoreDiscoverySink(store, "agent@" + host);
-        using var client = new DockerClient(DockerEndpoint.Parse(docker.Endpoint));
+        using var client = new DockerEngineClient(DockerEndpoint.Parse(docker.Endpoint));
         var watcher = new DockerDiscoveryWatcher(client, host, sink, TimeProvider.System, NullLogger<DockerDiscoveryWatcher>.Instance);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
         var running = Task.Run(() => watcher.RunAsync(stop.Token), CancellationToken.None);

@@ -27,7 +27,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         // What can keep `up` from starting is checked before anything is created or started: each is one line and exit code 2.
         var postgres = settings.Store.ConnectionString is null ? PostgresTools.Find(settings.PostgresBin) : null;
         var docker = await settings.Docker.RequireAnswerAsync(DockerEndpointChoice.ProbeTimeout, cancellationToken).ConfigureAwait(false);
-        var repository = await GitRepository.OpenAsync(settings.Repository, null, logger, cancellationToken).ConfigureAwait(false);
+        var repository = await GitRepository.OpenAsync(settings.Repository, settings.GitOptions, logger, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(settings.DataDirectory);
         using var directoryLock = DataDirectoryLock.Acquire(settings.DataDirectory);
         await SayAsync($"gitops up: data directory {settings.DataDirectory}").ConfigureAwait(false);
@@ -88,6 +88,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         var controllerOptions = new ControllerOptions
         {
             Repository = settings.Repository,
+            GitOptions = settings.GitOptions,
             Branch = settings.Branch,
             RenderOptions = new RenderOptions { RuntimeDirectory = runtimeDirectory, BindAddress = settings.BindAddress },
             HAProxyProgram = settings.HAProxy,

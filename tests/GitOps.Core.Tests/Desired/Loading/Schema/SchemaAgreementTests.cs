@@ -14,8 +14,8 @@ public sealed class SchemaAgreementTests
     private const string SettingsHead = "apiVersion: gitops/v1\nkind: Settings\n";
     private const string Pair = "hosts: [{ name: lb-a, address: 10.99.0.11 }, { name: lb-b, address: 10.99.0.12 }]\n";
 
-    private static readonly JsonSchemaEvaluator ServiceSchema = JsonSchemaEvaluator.Load(Path.Combine(TestRepository.Root, "schemas", "service.schema.json"));
-    private static readonly JsonSchemaEvaluator SettingsSchema = JsonSchemaEvaluator.Load(Path.Combine(TestRepository.Root, "schemas", "gitops.schema.json"));
+    private static readonly RepositorySchema ServiceSchema = RepositorySchema.Load(Path.Combine(TestRepository.Root, "schemas", "service.schema.json"));
+    private static readonly RepositorySchema SettingsSchema = RepositorySchema.Load(Path.Combine(TestRepository.Root, "schemas", "gitops.schema.json"));
 
     public static TheoryData<string> ValidServices() =>
     [
@@ -142,27 +142,28 @@ public sealed class SchemaAgreementTests
     public void InvalidSettings_AreRejectedByBoth(string yaml) => AssertAgree(yaml, "gitops.yaml", SettingsSchema, valid: false);
 
     [Fact]
-    public void Evaluator_InvalidService_NamesEachViolation()
+    public void Validate_InvalidService_NamesEachViolationButNotTheUntakenIfBranch()
     {
         var errors = ServiceSchema.Validate(YamlToJson.Convert(Head + "listen: { port: 0, mode: tcp, tls: { certificate: /x.pem } }\nbackend: { discover: { labels: {}, port: 80 } }\n"));
 
         Assert.Equal(
         [
-            "$.listen.port: below 1",
-            "$.listen.tls: expected null",
-            "$.backend.discover: matches none of anyOf",
+            "/listen/port: minimum: 0 should be at least 1",
+            "/listen/tls: type: Value is \"object\" but should be \"null\"",
+            "/backend/discover/labels: minProperties: Value should have at least 1 properties",
+            "/backend/discover: required: Required properties [\"compose\"] are not present",
         ], errors);
     }
 
     [Fact]
-    public void Evaluator_UnknownKeyword_Throws()
+    public void Parse_MisspelledKeyword_Throws()
     {
-        var evaluator = new JsonSchemaEvaluator(new System.Text.Json.Nodes.JsonObject { ["multipleOf"] = 2 });
+        var exception = Assert.Throws<Json.Schema.JsonSchemaException>(() => RepositorySchema.Parse("""{ "$schema": "https://json-schema.org/draft/2020-12/schema", "minimun": 1 }"""));
 
-        Assert.Throws<NotSupportedException>(() => evaluator.Validate(System.Text.Json.Nodes.JsonValue.Create(3)));
+        Assert.Contains("minimun", exception.Message, StringComparison.Ordinal);
     }
 
-    private static void AssertAgree(string yaml, string path, JsonSchemaEvaluator schema, bool valid)
+    private static void AssertAgree(string yaml, string path, RepositorySchema schema, bool valid)
     {
         var loader = DesiredStateLoader.Load([new RepositoryFile(path, yaml)]);
         var schemaErrors = schema.Validate(YamlToJson.Convert(yaml));
