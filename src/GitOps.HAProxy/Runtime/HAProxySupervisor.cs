@@ -453,21 +453,8 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
         return processes is null ? [] : [.. processes.Workers.Concat(processes.OldWorkers).Select(w => w.Pid)];
     }
 
-    private async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        while (PosixSignals.IsRunning(pid))
-        {
-            if (_time.GetElapsedTime(started) >= timeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
-    }
+    private Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken) =>
+        PosixSignals.WaitForExitAsync(pid, timeout, _time, cancellationToken);
 
     /// <summary>How long an exited master's last output lines are waited for before its output is quoted.</summary>
     private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(2);
@@ -504,15 +491,8 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
 
     private bool TryReadPidFile(out int pid)
     {
-        pid = 0;
-        try
-        {
-            return int.TryParse(File.ReadAllText(_options.PidFilePath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out pid);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
+        pid = PidFile.Read(_options.PidFilePath) ?? 0;
+        return pid != 0;
     }
 
     private bool IsOurMaster(int pid)

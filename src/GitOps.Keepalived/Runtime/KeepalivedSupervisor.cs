@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using GitOps.Core.Logging;
 using GitOps.Keepalived.Rendering;
 using GitOps.Processes;
@@ -237,33 +236,10 @@ public sealed partial class KeepalivedSupervisor : IAsyncDisposable
         }
     }
 
-    private async Task<bool> WaitForExitAsync(int process, CancellationToken cancellationToken)
-    {
-        var started = time.GetTimestamp();
-        while (PosixSignals.IsRunning(process))
-        {
-            if (time.GetElapsedTime(started) >= StopTimeout)
-            {
-                return false;
-            }
+    private Task<bool> WaitForExitAsync(int process, CancellationToken cancellationToken) =>
+        PosixSignals.WaitForExitAsync(process, StopTimeout, time, cancellationToken);
 
-            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
-    }
-
-    private int? ReadPidFile()
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(paths.PidFilePath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            return null;
-        }
-    }
+    private int? ReadPidFile() => PidFile.Read(paths.PidFilePath);
 
     /// <summary>A live keepalived started on this configuration file (a reused pid, or another host's keepalived, is not).</summary>
     private bool IsOurs(int process)

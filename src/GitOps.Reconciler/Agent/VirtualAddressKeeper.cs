@@ -34,7 +34,7 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     private string? runningText;
     private bool converged;
 
-    private KeepalivedPaths paths => lazyPaths.Value;
+    private KeepalivedPaths Paths => lazyPaths.Value;
 
     /// <summary>The groups of this host in the desired state last converged to, by VRRP instance name.</summary>
     public IReadOnlyDictionary<string, VirtualAddressModel> Groups => groups;
@@ -50,7 +50,7 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
             return;
         }
 
-        var text = KeepalivedConfigRenderer.Render(desired, options.Host, paths);
+        var text = KeepalivedConfigRenderer.Render(desired, options.Host, Paths);
         if (text is null)
         {
             await StopAsync(cancellationToken).ConfigureAwait(false);
@@ -65,13 +65,13 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
             return;
         }
 
-        Directory.CreateDirectory(paths.Directory);
+        Directory.CreateDirectory(Paths.Directory);
         var socat = GitOps.Processes.ProcessRunner.FindOnPath("socat")
             ?? throw new InvalidOperationException("'socat' was not found on PATH; keepalived's health check of HAProxy needs it. Install it with deploy/setup.sh.");
-        await WriteScriptAsync(paths.CheckScriptPath, KeepalivedConfigRenderer.RenderCheckScript(options.Host, options.AdminSocketPath, socat), cancellationToken).ConfigureAwait(false);
-        await WriteScriptAsync(paths.NotifyScriptPath, KeepalivedConfigRenderer.RenderNotifyScript(options.Host, paths), cancellationToken).ConfigureAwait(false);
+        await WriteScriptAsync(Paths.CheckScriptPath, KeepalivedConfigRenderer.RenderCheckScript(options.Host, options.AdminSocketPath, socat), cancellationToken).ConfigureAwait(false);
+        await WriteScriptAsync(Paths.NotifyScriptPath, KeepalivedConfigRenderer.RenderNotifyScript(options.Host, Paths), cancellationToken).ConfigureAwait(false);
 
-        var candidate = paths.ConfigPath + ".new";
+        var candidate = Paths.ConfigPath + ".new";
         await File.WriteAllTextAsync(candidate, text, cancellationToken).ConfigureAwait(false);
         var check = await KeepalivedConfigChecker.CheckAsync([options.KeepalivedProgram], candidate, cancellationToken).ConfigureAwait(false);
         if (!check.IsValid)
@@ -80,11 +80,11 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
             throw new InvalidOperationException($"keepalived --config-test refused the configuration of host {options.Host} ({candidate}): {check.Output}");
         }
 
-        File.Move(candidate, paths.ConfigPath, overwrite: true);
+        File.Move(candidate, Paths.ConfigPath, overwrite: true);
         AllowNonlocalBind();
         if (supervisor is null)
         {
-            var started = new KeepalivedSupervisor(options.KeepalivedProgram, paths, time, loggerFactory.CreateLogger<KeepalivedSupervisor>());
+            var started = new KeepalivedSupervisor(options.KeepalivedProgram, Paths, time, loggerFactory.CreateLogger<KeepalivedSupervisor>());
             try
             {
                 await started.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -122,7 +122,7 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
             return 0;
         }
 
-        var log = new NotifyLog(paths);
+        var log = new NotifyLog(Paths);
         var (notices, end) = await log.ReadNewAsync(cancellationToken).ConfigureAwait(false);
         var events = notices
             .Select(n => (Notice: n, Event: ToEvent(n)))
@@ -156,12 +156,12 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
         if (supervisor is null)
         {
             // A keepalived left by an earlier agent for groups this host has left: adopt it to stop it.
-            if (!Directory.Exists(options.KeepalivedDirectory) || !File.Exists(paths.PidFilePath))
+            if (!Directory.Exists(options.KeepalivedDirectory) || !File.Exists(Paths.PidFilePath))
             {
                 return;
             }
 
-            supervisor = new KeepalivedSupervisor(options.KeepalivedProgram, paths, time, loggerFactory.CreateLogger<KeepalivedSupervisor>());
+            supervisor = new KeepalivedSupervisor(options.KeepalivedProgram, Paths, time, loggerFactory.CreateLogger<KeepalivedSupervisor>());
             await supervisor.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -169,8 +169,8 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
         await supervisor.DisposeAsync().ConfigureAwait(false);
         supervisor = null;
         runningText = null;
-        File.Delete(paths.ConfigPath);
-        File.Delete(paths.PidFilePath);
+        File.Delete(Paths.ConfigPath);
+        File.Delete(Paths.PidFilePath);
         AgentLog.KeepalivedStopped(logger, options.Host);
     }
 
@@ -236,7 +236,7 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     }
 
     private async Task<string?> ReadAdoptedTextAsync() =>
-        File.Exists(paths.ConfigPath) ? await File.ReadAllTextAsync(paths.ConfigPath).ConfigureAwait(false) : null;
+        File.Exists(Paths.ConfigPath) ? await File.ReadAllTextAsync(Paths.ConfigPath).ConfigureAwait(false) : null;
 
     /// <summary>HAProxy may bind a virtual address this host does not hold (a listener on it survives the move).</summary>
     private void AllowNonlocalBind()

@@ -47,6 +47,22 @@ public sealed class NetworkNamespace : IAsyncDisposable
     /// <summary>The command line that runs <paramref name="command"/> inside this namespace.</summary>
     public IReadOnlyList<string> Exec(params IEnumerable<string> command) => ["ip", "netns", "exec", Name, .. command];
 
+    /// <summary>
+    /// The process that runs <paramref name="command"/> inside the namespace, not started yet, its output redirected;
+    /// the caller starts, reads, kills and disposes it.
+    /// </summary>
+    public System.Diagnostics.Process Prepare(params IEnumerable<string> command)
+    {
+        var line = Exec(command);
+        var startInfo = new System.Diagnostics.ProcessStartInfo(line[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in line.Skip(1))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        return new System.Diagnostics.Process { StartInfo = startInfo };
+    }
+
     /// <summary>Runs <c>ip -n &lt;name&gt; arguments…</c> and fails with its output when it fails.</summary>
     public Task IpAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
         IpAsync(["-n", Name, .. arguments], cancellationToken);
