@@ -129,7 +129,7 @@ public sealed class MartenEventStore : IAsyncDisposable
             async ct =>
             {
                 await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                return await StreamVersionAsync(connection, null, stream, ct).ConfigureAwait(false);
+                return await StreamVersionAsync(connection, stream, ct).ConfigureAwait(false);
             },
             cancellationToken);
 
@@ -390,18 +390,18 @@ public sealed class MartenEventStore : IAsyncDisposable
         }
     }
 
-    private static async Task<long> StreamVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string stream, CancellationToken cancellationToken)
+    private static async Task<long> StreamVersionAsync(NpgsqlConnection connection, string stream, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT coalesce((SELECT version FROM {SchemaName}.mt_streams WHERE id = $1), 0)", connection, transaction);
+        await using var command = new NpgsqlCommand($"SELECT coalesce((SELECT version FROM {SchemaName}.mt_streams WHERE id = $1), 0)", connection);
         command.Parameters.Add(new() { Value = stream });
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>The result of the earlier commit of this very append, null when none of its ids is stored.</summary>
     /// <exception cref="EventIdConflictException">Some, not all, of the ids are stored, or in another stream.</exception>
-    private static async Task<AppendResult?> FindStoredAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string stream, Guid[] ids, CancellationToken cancellationToken)
+    private static async Task<AppendResult?> FindStoredAsync(NpgsqlConnection connection, string stream, Guid[] ids, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT id, stream_id, version FROM {SchemaName}.mt_events WHERE id = ANY($1)", connection, transaction);
+        await using var command = new NpgsqlCommand($"SELECT id, stream_id, version FROM {SchemaName}.mt_events WHERE id = ANY($1)", connection);
         command.Parameters.Add(new() { Value = ids });
         var found = new List<(Guid EventId, string Stream, long Version)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -440,14 +440,14 @@ public sealed class MartenEventStore : IAsyncDisposable
             // No append looks its ids up first: a retry of an append that did commit is told by its stored events,
             // after the unique index on the ids or the version check refused it. Otherwise another writer got there first.
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            if (await FindStoredAsync(connection, null, stream, ids, cancellationToken).ConfigureAwait(false) is { } stored)
+            if (await FindStoredAsync(connection, stream, ids, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 return stored;
             }
 
             if (ex is EventStreamUnexpectedMaxEventIdException)
             {
-                throw new WrongExpectedVersionException(stream, expected, await StreamVersionAsync(connection, null, stream, cancellationToken).ConfigureAwait(false));
+                throw new WrongExpectedVersionException(stream, expected, await StreamVersionAsync(connection, stream, cancellationToken).ConfigureAwait(false));
             }
 
             throw new InvalidOperationException($"An append to {stream} hit a stored event id, which is not stored after all.", ex);

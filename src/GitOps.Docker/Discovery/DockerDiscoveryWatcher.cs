@@ -30,6 +30,28 @@ namespace GitOps.Docker.Discovery;
 /// </summary>
 public sealed class DockerDiscoveryWatcher
 {
+    /// <summary>
+    /// Inspects one existing container (stopped ones count) in the background, once: the first inspect of a process
+    /// spends ~100 ms loading Docker.DotNet's inspect model, which the first container event would otherwise wait for.
+    /// Nothing depends on it, so any failure is ignored (the first event then pays the cost).
+    /// </summary>
+    private async Task WarmUpInspectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var listed = await client.ListContainersAsync(all: true, cancellationToken).ConfigureAwait(false);
+            if (listed.Containers.Count > 0)
+            {
+                await client.InspectContainerAsync(listed.Containers[0].Id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // A warm-up only: the watcher's own requests report their failures.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     /// <summary>The event types and actions that can change what routing sees; everything else is ignored.</summary>
     private static readonly HashSet<string> ContainerActions = new(StringComparer.Ordinal)
     {
@@ -81,6 +103,9 @@ public sealed class DockerDiscoveryWatcher
     /// <summary>Of <see cref="Reconnects"/>, those because the event stream sent nothing for the idle limit.</summary>
     public long IdleReconnects => Interlocked.Read(ref idleReconnects);
 
+    /// <summary>The background warm-up of the inspect path, started after the first resync.</summary>
+    private Task? inspectWarmUp;
+
     /// <summary>Watches until <paramref name="cancellationToken"/> is cancelled; never returns otherwise.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -97,6 +122,7 @@ public sealed class DockerDiscoveryWatcher
                 await using (subscription.ConfigureAwait(false))
                 {
                     await ResyncAsync(publishUnchanged: !afterIdle, cancellationToken).ConfigureAwait(false);
+                    inspectWarmUp ??= Task.Run(() => WarmUpInspectAsync(cancellationToken), CancellationToken.None);
                     afterIdle = false;
                     backoff = options.InitialBackoff;
                     await foreach (var message in subscription.ReadAllAsync(options.EventIdleLimit, timeProvider, cancellationToken).ConfigureAwait(false))

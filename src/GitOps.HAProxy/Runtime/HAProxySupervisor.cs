@@ -469,9 +469,10 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
 
         if (!PosixSignals.IsRunning(pid))
         {
-            if (_child is { HasExited: true } exited)
+            if (_child is { } exited)
             {
-                // The output is read asynchronously: its last lines (the reason it exited) may still be in the pipe.
+                // The output is read asynchronously: its last lines (the reason it exited) may still be in the pipe. The
+                // master may also be a zombie that /proc already shows dead but .NET has not reaped (HasExited still false).
                 using var drained = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 drained.CancelAfter(OutputDrainTimeout);
                 try

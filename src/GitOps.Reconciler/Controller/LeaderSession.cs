@@ -17,7 +17,14 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
     /// <summary>The position of the last snapshot taken (or recovered from).</summary>
     private GlobalPosition snapshotAt = GlobalPosition.Start;
 
-    private Task snapshotSaving = Task.CompletedTask;
+    /// <summary>
+    /// Snapshots taken and not yet saved, newest only: rendering never waits for a slow save, and the last snapshot
+    /// taken is always saved (one that came due while another was being saved used to be skipped for good).
+    /// </summary>
+    private readonly Channel<ControllerSnapshot> snapshots = Channel.CreateBounded<ControllerSnapshot>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+
+    private Task? snapshotSaver;
 
     /// <summary>The state this session recovered and keeps current; null until recovered.</summary>
     private ReconcileState? recovered;
@@ -33,11 +40,16 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
         }
         finally
         {
-            await snapshotSaving.ConfigureAwait(false);
             if (recovered is { } state && state.Position > snapshotAt)
             {
                 // Leaving (stopped, or leadership lost): the next leader replays only what comes after this.
-                await SaveSnapshotAsync(state.ToSnapshot(options.SnapshotName, timeProvider.GetUtcNow())).ConfigureAwait(false);
+                TakeSnapshot(state);
+            }
+
+            snapshots.Writer.Complete();
+            if (snapshotSaver is not null)
+            {
+                await snapshotSaver.ConfigureAwait(false);
             }
 
             await renderer.DisposeAsync().ConfigureAwait(false);
@@ -116,20 +128,29 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
         }
     }
 
-    /// <summary>
-    /// Every <see cref="ControllerOptions.SnapshotEvery"/> events, stores the state as a snapshot in the background
-    /// (one at a time; rendering does not wait for it).
-    /// </summary>
+    /// <summary>Every <see cref="ControllerOptions.SnapshotEvery"/> events, stores the state as a snapshot in the background.</summary>
     private void MaybeSnapshot(ReconcileState state)
     {
-        if (state.Position.Sequence - snapshotAt.Sequence < options.SnapshotEvery || !snapshotSaving.IsCompleted)
+        if (state.Position.Sequence - snapshotAt.Sequence >= options.SnapshotEvery)
         {
-            return;
+            TakeSnapshot(state);
         }
+    }
 
-        var snapshot = state.ToSnapshot(options.SnapshotName, timeProvider.GetUtcNow());
+    /// <summary>Copies <paramref name="state"/> now and has it saved in the background, one save at a time.</summary>
+    private void TakeSnapshot(ReconcileState state)
+    {
         snapshotAt = state.Position;
-        snapshotSaving = SaveSnapshotAsync(snapshot);
+        snapshots.Writer.TryWrite(state.ToSnapshot(options.SnapshotName, timeProvider.GetUtcNow()));
+        snapshotSaver ??= SaveSnapshotsAsync();
+    }
+
+    private async Task SaveSnapshotsAsync()
+    {
+        await foreach (var snapshot in snapshots.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            await SaveSnapshotAsync(snapshot).ConfigureAwait(false);
+        }
     }
 
     private async Task SaveSnapshotAsync(ControllerSnapshot snapshot)
