@@ -168,7 +168,9 @@ public sealed class ConfigApplierTests : IAsyncLifetime
         var whileHeld = ServersState.Parse(await _host.RuntimeCommandAsync("show servers state b")).Select(s => s["srv_name"]).ToList();
         Assert.False(apply.IsCompleted, "the server was deleted while a connection still used it");
         held.Dispose();
-        await clock.AdvanceUntilDoneAsync(apply, poll, maxSteps: (int)(_host.ApplierOptions.DrainTimeout / poll));
+        // HAProxy notices the close in real time; once its session is gone, the applier's next look sees the server idle.
+        await Poll.UntilAsync(async _ => await SessionsAsync("b", "s1") == 0, "HAProxy to see the held connection closed");
+        await clock.AdvanceUntilDoneAsync(apply, poll, maxSteps: 10);
         var result = await apply;
 
         AssertSucceeded(result, ApplyMethod.Runtime);
@@ -339,5 +341,14 @@ public sealed class ConfigApplierTests : IAsyncLifetime
         }
 
         return (succeeded, failures);
+    }
+
+    /// <summary>The sessions HAProxy counts on <paramref name="backend"/>/<paramref name="server"/> (<c>show stat</c>'s scur).</summary>
+    private async Task<int> SessionsAsync(string backend, string server)
+    {
+        var lines = (await _host.RuntimeCommandAsync("show stat -1 4 -1")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var current = lines[0][2..].Split(',').ToList().IndexOf("scur");
+        var row = lines.Skip(1).Select(l => l.Split(',')).Single(f => f[0] == backend && f[1] == server);
+        return int.Parse(row[current], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
