@@ -68,10 +68,40 @@ public sealed class HighlyAvailablePairTests(ITestOutputHelper output)
         await WaitForStatusHolderAsync(pair, B);
     }
 
-    private static Task WaitForStatusHolderAsync(HighlyAvailablePair pair, string host) =>
+    [Fact]
+    public async Task Pair_GroupChangedThenRemovedInGit_KeepalivedReloadedThenStoppedReleasingTheAddress()
+    {
+        var cluster = await PostgresCluster.SharedAsync(CancellationToken.None);
+        await using var pair = await HighlyAvailablePair.StartAsync(cluster, "test_" + Guid.NewGuid().ToString("N"));
+
+        // A commit that prefers lb-b: both agents re-render and reload keepalived, and lb-b takes the address over.
+        var swapped = await pair.MeasureAsync(
+            () => pair.CommitSettingsAsync(HighlyAvailablePair.SettingsWith(B, A), "prefer lb-b"),
+            ct => pair.HoldsAloneAsync(B, ct),
+            Bound);
+        output.WriteLine($"preference swapped in Git: {swapped}");
+        Assert.True(swapped.Failed == 0, $"preference swapped in Git: {swapped}\n{pair.Transcripts()}");
+        await WaitForStatusHolderAsync(pair, B, [B, A]);
+        Assert.True(pair.KeepalivedRuns(A) && pair.KeepalivedRuns(B), pair.Transcripts());
+
+        // A commit without virtual addresses: each agent stops its keepalived, which removes the address.
+        await pair.CommitSettingsAsync(HighlyAvailablePair.SettingsWith(), "no virtual address");
+        await Testing.Time.Poll.UntilAsync(
+            async ct => !pair.KeepalivedRuns(A) && !pair.KeepalivedRuns(B) && !await pair.HoldsAsync(A, ct) && !await pair.HoldsAsync(B, ct),
+            "both keepalived stopped and neither host holds the address",
+            Bound);
+        Assert.True(pair.HAProxyRuns(A) && pair.HAProxyRuns(B), $"HAProxy must keep serving when keepalived stops.\n{pair.Transcripts()}");
+        var history = await pair.RunCliAsync("history", "--host", B, "--limit", "100");
+        output.WriteLine(history);
+        Assert.Matches(new Regex($@"/24  {B}  released: keepalived stopped on this host"), history);
+        var status = await pair.RunCliAsync("status");
+        Assert.DoesNotContain("VIRTUAL ADDRESS", status, StringComparison.Ordinal);
+    }
+
+    private static Task WaitForStatusHolderAsync(HighlyAvailablePair pair, string host, string[]? preference = null) =>
         Testing.Time.Poll.UntilAsync(
             async _ => await pair.RunCliAsync("status") is var text
-                       && Regex.IsMatch(text, $@"{Regex.Escape(HighlyAvailablePair.VirtualAddress)}/24\s+eth0\s+{A}, {B}\s+{host}\s") ? text : null,
+                       && Regex.IsMatch(text, $@"{Regex.Escape(HighlyAvailablePair.VirtualAddress)}/24\s+eth0\s+{string.Join(", ", preference ?? [A, B])}\s+{host}\s") ? text : null,
             () => $"gitops status did not show {host} holding {HighlyAvailablePair.VirtualAddress}.\n{pair.Transcripts()}",
             Bound);
 }

@@ -31,6 +31,8 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     private readonly string stream = StreamNames.HostFacts(options.Host);
     private KeepalivedSupervisor? supervisor;
     private Dictionary<string, VirtualAddressModel> groups = new(StringComparer.Ordinal);
+    // Every instance's latest group, kept after the group leaves: keepalived's last lines (STOP) may arrive afterwards.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VirtualAddressModel> known = new(StringComparer.Ordinal);
     private string? runningText;
     private bool converged;
 
@@ -60,6 +62,10 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
         }
 
         groups = desired.VirtualAddressesOf(options.Host).ToDictionary(KeepalivedConfigRenderer.InstanceName, StringComparer.Ordinal);
+        foreach (var (instance, group) in groups)
+        {
+            known[instance] = group;
+        }
         if (text == runningText && supervisor is { IsRunning: true })
         {
             return;
@@ -186,11 +192,11 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
 
     /// <summary>
     /// The event a notice stands for: MASTER took the address, BACKUP and STOP gave it up, FAULT cannot hold it; null for an
-    /// instance this agent does not know (a group since removed from Git).
+    /// instance this agent never ran (a line of a keepalived an earlier agent ran for groups since removed from Git).
     /// </summary>
     internal VirtualAddressEvent? ToEvent(KeepalivedNotice notice)
     {
-        if (!groups.TryGetValue(notice.Instance, out var group))
+        if (!known.TryGetValue(notice.Instance, out var group))
         {
             return null;
         }

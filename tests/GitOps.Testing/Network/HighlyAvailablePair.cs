@@ -23,24 +23,16 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
     public const string OtherHost = "lb-b";
     private const string Backend = "10.99.0.30";
 
-    private static readonly string Settings = $"""
-        apiVersion: gitops/v1
-        kind: Settings
-        hosts:
-          - {{ name: {PreferredHost}, address: 10.99.0.11 }}
-          - {{ name: {OtherHost}, address: 10.99.0.12 }}
-        virtualAddresses:
-          - {{ address: {VirtualAddress}/24, interface: eth0, hosts: [{PreferredHost}, {OtherHost}] }}
-        """;
+    private static readonly string Settings = SettingsWith(PreferredHost, OtherHost);
 
-    private static readonly string Service = $"""
+    private static readonly string Service = $$"""
         apiVersion: gitops/v1
         kind: Service
         name: web
-        listen: {{ port: 80, mode: http }}
+        listen: { port: 80, mode: http }
         backend:
           servers:
-            - {{ name: app, address: "{Backend}:80" }}
+            - { name: app, address: "{{Backend}}:80" }
         """;
 
     private readonly List<IAsyncDisposable> owned = [];
@@ -49,6 +41,7 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
     private readonly string root;
     private string store = "";
     private Process? backend;
+    private GitRepoBuilder? repo;
 
     private HighlyAvailablePair(string root)
     {
@@ -87,6 +80,37 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
     public NetworkNamespace Host(string host) => hosts[host];
 
     public GitOpsProcess Agent(string host) => agents[host];
+
+    /// <summary>
+    /// gitops.yaml with both hosts and, when <paramref name="preference"/> names any, one virtual-address group
+    /// (<see cref="VirtualAddress"/>/24 on eth0) of those hosts in that order of preference.
+    /// </summary>
+    public static string SettingsWith(params string[] preference)
+    {
+        var text = $$"""
+            apiVersion: gitops/v1
+            kind: Settings
+            hosts:
+              - { name: {{PreferredHost}}, address: 10.99.0.11 }
+              - { name: {{OtherHost}}, address: 10.99.0.12 }
+
+            """;
+        return preference.Length == 0
+            ? text
+            : text + $$"""
+                virtualAddresses:
+                  - { address: {{VirtualAddress}}/24, interface: eth0, hosts: [{{string.Join(", ", preference)}}] }
+
+                """;
+    }
+
+    /// <summary>Commits <paramref name="settings"/> as gitops.yaml to the repository the controller watches.</summary>
+    public Task CommitSettingsAsync(string settings, string message, CancellationToken cancellationToken = default) =>
+        repo!.WriteFile("gitops.yaml", settings).CommitAsync(message, cancellationToken);
+
+    /// <summary>Whether a keepalived runs for <paramref name="host"/> (the pid file in its keepalived directory names a live process).</summary>
+    public bool KeepalivedRuns(string host) =>
+        PidFile.Read(Path.Combine(RuntimeDirectory(host), "keepalived", "keepalived.pid")) is { } pid && PosixSignals.IsRunning(pid);
 
     /// <summary>Every process's output so far, for failure messages.</summary>
     public string Transcripts() => Controller.Transcript() + string.Concat(agents.Values.Select(a => a.Transcript()));
@@ -230,7 +254,7 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
         }
 
         store = cluster.SocketConnectionStringFor(database);
-        var repo = await GitRepoBuilder.CreateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        repo = await GitRepoBuilder.CreateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         owned.Add(repo);
         await repo.WriteFile("gitops.yaml", Settings).WriteFile("services/web.yaml", Service).CommitAsync("highly available pair", cancellationToken).ConfigureAwait(false);
         string[] common = ["--store", store, "--runtime-dir", Path.Combine(root, "run", "{host}")];
