@@ -74,13 +74,15 @@ public sealed class HighlyAvailablePairTests(ITestOutputHelper output)
         var cluster = await PostgresCluster.SharedAsync(CancellationToken.None);
         await using var pair = await HighlyAvailablePair.StartAsync(cluster, "test_" + Guid.NewGuid().ToString("N"));
 
-        // A commit that prefers lb-b: both agents re-render and reload keepalived, and lb-b takes the address over.
+        // A commit that prefers lb-b: both agents re-render and reload keepalived, and lb-b takes the address over. A reload
+        // restarts the VRRP instance in BACKUP, so when lb-a reloads first nobody holds the address until lb-b's master-down
+        // timer ends (about 0.7 s): a failover's bound, not the zero of a failback.
         var swapped = await pair.MeasureAsync(
             () => pair.CommitSettingsAsync(HighlyAvailablePair.SettingsWith(B, A), "prefer lb-b"),
             ct => pair.HoldsAloneAsync(B, ct),
             Bound);
         output.WriteLine($"preference swapped in Git: {swapped}");
-        Assert.True(swapped.Failed == 0, $"preference swapped in Git: {swapped}\n{pair.Transcripts()}");
+        Assert.True(swapped.Failed <= AllowedFailures, $"preference swapped in Git: {swapped}\n{pair.Transcripts()}");
         await WaitForStatusHolderAsync(pair, B, [B, A]);
         Assert.True(pair.KeepalivedRuns(A) && pair.KeepalivedRuns(B), pair.Transcripts());
 
