@@ -21,4 +21,44 @@ public static class OwnSession
             ?? throw new ProcessStartException(Program, new FileNotFoundException($"'{Program}' (util-linux) was not found on PATH."));
         return [setsid, program, .. arguments];
     }
+
+    /// <summary>
+    /// Starts a long-running child (a server under supervision) in a session of its own (<see cref="Command"/>), its
+    /// standard output and error passed line by line to <paramref name="output"/>. <see cref="ProcessRunner"/> only runs
+    /// programs to completion; this is the one way a supervisor starts the program it watches.
+    /// </summary>
+    /// <exception cref="ProcessStartException">The program (or setsid) could not be started.</exception>
+    public static System.Diagnostics.Process Start(string program, IEnumerable<string> arguments, string workingDirectory, Action<string?> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var command = Command(program, arguments);
+        var startInfo = new System.Diagnostics.ProcessStartInfo(command[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in command.Skip(1))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var process = new System.Diagnostics.Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => output(e.Data);
+        process.ErrorDataReceived += (_, e) => output(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            process.Dispose();
+            throw new ProcessStartException(program, ex);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
 }

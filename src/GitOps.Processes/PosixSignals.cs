@@ -4,13 +4,17 @@ namespace GitOps.Processes;
 
 /// <summary>
 /// Sends a signal to a process and tells whether one runs: .NET can only SIGKILL, while HAProxy's master
-/// soft-stops on SIGUSR1 and stops on SIGTERM, and a hang-up is answered by turning it into a SIGTERM.
+/// soft-stops on SIGUSR1 and stops on SIGTERM, and a hang-up is answered by turning it into a SIGTERM; keepalived
+/// re-reads its configuration on SIGHUP.
 /// </summary>
 public static class PosixSignals
 {
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigUsr1 = 10;
     public const int SigTerm = 15;
+
+    private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Returns false when the process no longer exists.</summary>
     public static bool Send(int pid, int signal) => pid > 0 && Kill(pid, signal) == 0;
@@ -38,6 +42,27 @@ public static class PosixSignals
 
         var afterName = stat.LastIndexOf(')');
         return afterName < 0 || afterName + 2 >= stat.Length || stat[afterName + 2] != 'Z';
+    }
+
+    /// <summary>
+    /// Polls every 20 ms until <paramref name="pid"/> no longer runs; false when it still runs after <paramref name="timeout"/>.
+    /// There is no exit notification for a process that is not our child (an adopted one).
+    /// </summary>
+    public static async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var started = time.GetTimestamp();
+        while (IsRunning(pid))
+        {
+            if (time.GetElapsedTime(started) >= timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(ExitPollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>The process's command line arguments, or empty when it is gone.</summary>

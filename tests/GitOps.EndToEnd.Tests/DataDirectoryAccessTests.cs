@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using GitOps.EndToEnd.Tests.Support;
+using GitOps.Testing.Cli;
 using GitOps.Testing.Git;
 using GitOps.Testing.Http;
 using GitOps.Testing.Network;

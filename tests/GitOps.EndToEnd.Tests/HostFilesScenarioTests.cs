@@ -1,5 +1,6 @@
 using GitOps.EndToEnd.Tests.Support;
 using GitOps.HAProxy.Runtime;
+using GitOps.Testing.Cli;
 using GitOps.Testing.Git;
 using GitOps.Testing.Http;
 using GitOps.Testing.Network;

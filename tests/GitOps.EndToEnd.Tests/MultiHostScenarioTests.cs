@@ -1,4 +1,5 @@
 using GitOps.EndToEnd.Tests.Support;
+using GitOps.Testing.Cli;
 using GitOps.Testing.Git;
 using GitOps.Testing.Http;
 using GitOps.Testing.Network;

@@ -2,6 +2,7 @@ using System.Globalization;
 using GitOps.EndToEnd.Tests.Support;
 using GitOps.EventStore.Local;
 using GitOps.Processes;
+using GitOps.Testing.Cli;
 using GitOps.Testing.Git;
 using GitOps.Testing.Http;
 using GitOps.Testing.Network;

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using GitOps.EndToEnd.Tests.Support;
 using GitOps.EventStore.Local;
 using GitOps.HAProxy.Runtime;
+using GitOps.Testing.Cli;
 using GitOps.Testing.Docker;
 using GitOps.Testing.Git;
 using GitOps.Testing.Http;

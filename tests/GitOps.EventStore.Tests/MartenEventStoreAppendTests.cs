@@ -211,6 +211,7 @@ public sealed class MartenEventStoreAppendTests(PostgresFixture database) : ICla
         using var cts = new CancellationTokenSource(Timeout);
         await using var store = await TestStore.OpenAsync(database, cts.Token);
         var networks = ValueList.Create(new ContainerNetwork("bridge", "172.17.0.2"));
+        var at = new DateTimeOffset(2030, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
         IEvent[] all =
         [
             new DesiredStateObserved { Commit = "c1", Parents = ValueList.Create("c0"), Author = "Ann", Message = "add web", Services = ValueList.Create("web") },
@@ -249,6 +250,9 @@ public sealed class MartenEventStoreAppendTests(PostgresFixture database) : ICla
             new RollbackRequested { Host = "lb1", ToVersion = 2, Actor = "bob" },
             new DriftCorrected { Host = "lb1", What = "server web/s1 address" },
             new DriftCorrected { Host = "lb1", What = "a; b", Differences = ValueList.Create("a", "b"), Version = 3, Method = ApplyMethod.Runtime },
+            new VirtualAddressAcquired { Host = "lb1", Address = "10.99.0.10/24", Reason = "master at priority 254", At = at, State = "MASTER", Priority = 254 },
+            new VirtualAddressReleased { Host = "lb1", Address = "10.99.0.10/24", Reason = "keepalived stopped", At = at, State = "STOP" },
+            new VirtualAddressFaulted { Host = "lb2", Address = "10.99.0.10/24", Reason = "interface eth0 is down", At = at, State = "FAULT", Priority = 253 },
         ];
         Assert.Equal(all.Select(e => e.GetType().Name).Distinct().Order(), store.Registry.TypeNames.Order());
         var stream = StreamNames.Config("lb-" + Guid.NewGuid().ToString("N"));

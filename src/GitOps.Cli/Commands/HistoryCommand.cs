@@ -43,8 +43,18 @@ internal static class HistoryCommand
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
         {
             await using var eventStore = await store.Resolve(parseResult).OpenAsync(context.Logger("history"), "cli", ct).ConfigureAwait(false);
-            var entries = await new ReadModelQueries(eventStore).HistoryAsync(parseResult.GetValue(host), parseResult.GetValue(limit), ct).ConfigureAwait(false);
-            await context.Output.WriteAsync(parseResult.GetValue(format) == "json" ? CliJson.Serialize(entries) + "\n" : HistoryText.Format(entries)).ConfigureAwait(false);
+            var queries = new ReadModelQueries(eventStore);
+            var entries = await queries.HistoryAsync(parseResult.GetValue(host), parseResult.GetValue(limit), ct).ConfigureAwait(false);
+            if (parseResult.GetValue(format) == "json")
+            {
+                await context.Output.WriteAsync(CliJson.Serialize(entries) + "\n").ConfigureAwait(false);
+                return CliApp.ExitOk;
+            }
+
+            // Moves of virtual addresses: of the one host asked about, else of every host of a group in force.
+            var groupHosts = parseResult.GetValue(host) is { } one ? [one] : (await queries.VirtualAddressesAsync(ct).ConfigureAwait(false)).SelectMany(v => v.Hosts);
+            var moves = await queries.VirtualAddressMovesAsync(groupHosts, parseResult.GetValue(limit), ct).ConfigureAwait(false);
+            await context.Output.WriteAsync(HistoryText.Format(entries) + HistoryText.FormatMoves(moves)).ConfigureAwait(false);
             return CliApp.ExitOk;
         }, cancellationToken));
         return command;

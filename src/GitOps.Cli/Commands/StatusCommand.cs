@@ -86,7 +86,23 @@ internal static class StatusCommand
             }
         }
 
-        return text.Append(table).ToString();
+        text.Append(table);
+        if (report.VirtualAddresses.Count > 0)
+        {
+            var addresses = new TextTable("VIRTUAL ADDRESS", "INTERFACE", "HOSTS (PREFERENCE)", "HELD BY", "SINCE");
+            foreach (var address in report.VirtualAddresses)
+            {
+                addresses.Add(address.Address, address.Interface, string.Join(", ", address.Hosts), address.Holder ?? "nobody", address.Since is { } since ? TextTable.Time(since) : "-");
+                if (address.Reason is { } reason)
+                {
+                    addresses.Note(reason);
+                }
+            }
+
+            text.Append('\n').Append(addresses);
+        }
+
+        return text.ToString();
     }
 
     private static string Describe(CommitSummary commit) =>

@@ -17,6 +17,10 @@ public sealed record DesiredState
     public IEnumerable<string> HostsOf(ServiceModel service) =>
         service.Hosts.Count > 0 ? service.Hosts : Settings.Hosts.Select(h => h.Name);
 
+    /// <summary>The virtual-address groups <paramref name="host"/> belongs to, in file order.</summary>
+    public IEnumerable<VirtualAddressModel> VirtualAddressesOf(string host) =>
+        Settings.VirtualAddresses.Where(v => v.Hosts.Contains(host, StringComparer.Ordinal));
+
     /// <summary>The services placed on <paramref name="host"/>, in name order.</summary>
     public IEnumerable<ServiceModel> ServicesOn(string host) =>
         Services.Where(s => HostsOf(s).Contains(host, StringComparer.Ordinal));

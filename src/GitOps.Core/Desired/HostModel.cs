@@ -4,4 +4,10 @@ namespace GitOps.Core.Desired;
 public sealed record HostModel
 {
     public required string Name { get; init; }
+
+    /// <summary>
+    /// The host's own IP address, the source and peer address of its VRRP adverts (unicast); null when not written,
+    /// which only hosts outside every <see cref="VirtualAddressModel"/> group may leave out.
+    /// </summary>
+    public string? Address { get; init; }
 }

@@ -17,4 +17,7 @@ public sealed record RepositorySettings
     public StatsModel? Stats { get; init; }
 
     public required DiscoverySettings Discovery { get; init; }
+
+    /// <summary>Addresses shared by groups of hosts (highly available pairs), in file order; empty when none is declared.</summary>
+    public ValueList<VirtualAddressModel> VirtualAddresses { get; init; } = ValueList<VirtualAddressModel>.Empty;
 }

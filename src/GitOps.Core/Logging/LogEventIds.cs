@@ -24,6 +24,9 @@ public static class LogEventIds
     /// <summary>Applying configurations to a running HAProxy (GitOps.HAProxy, Apply).</summary>
     public const int ConfigApplier = 3100;
 
+    /// <summary>Running keepalived for a host's virtual addresses (GitOps.Keepalived).</summary>
+    public const int Keepalived = 3200;
+
     /// <summary>Talking to a Docker engine (GitOps.Docker, Client).</summary>
     public const int DockerClient = 4000;
 

@@ -34,6 +34,46 @@ public static partial class ConfigToken
         value is not null && IpCharsRegex().IsMatch(value) && IPAddress.TryParse(value, out var address) &&
         (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || value.Count(c => c == '.') == 3);
 
+    /// <summary>
+    /// A Linux network interface name as the kernel allows it (<c>IFNAMSIZ</c> 16 with the NUL): 1–15 characters, no
+    /// <c>/</c>, <c>:</c>, whitespace or quotes; here further restricted to <c>[A-Za-z0-9][A-Za-z0-9_.-]*</c>, which every
+    /// usual name (<c>eth0</c>, <c>ens3</c>, <c>bond0.100</c>, <c>br-lan</c>) fits.
+    /// </summary>
+    public static bool IsInterfaceName([NotNullWhen(true)] string? value) => value is not null && InterfaceNameRegex().IsMatch(value);
+
+    /// <summary>
+    /// An address with its prefix length, <c>10.99.0.10/24</c> or <c>fd00::10/64</c>: a literal that passes
+    /// <see cref="IsIpAddress"/>, a slash, and 1–32 (IPv4) or 1–128 (IPv6) written as plain digits.
+    /// </summary>
+    public static bool TryParseAddressWithPrefix([NotNullWhen(true)] string? value, [NotNullWhen(true)] out IPAddress? address, out int prefixLength)
+    {
+        address = null;
+        prefixLength = 0;
+        var slash = value?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (value is null || slash < 0 || !IsIpAddress(value[..slash]))
+        {
+            return false;
+        }
+
+        var prefix = value[(slash + 1)..];
+        var parsed = IPAddress.Parse(value[..slash]);
+        var maximum = parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32;
+        if (prefix.Length is 0 or > 3 || !prefix.All(char.IsAsciiDigit) || prefix[0] == '0')
+        {
+            return false;
+        }
+
+        var length = int.Parse(prefix, System.Globalization.CultureInfo.InvariantCulture);
+        if (length > maximum)
+        {
+            return false;
+        }
+
+        address = parsed;
+        prefixLength = length;
+        return true;
+    }
+
     /// <summary>A server address: an IP literal or a host name that cannot be mistaken for a number.</summary>
     public static bool IsAddress(string? value) =>
         IsIpAddress(value) || (IsHostName(value) && !value!.StartsWith('*') && value.Any(char.IsAsciiLetterLower));
@@ -153,6 +193,9 @@ public static partial class ConfigToken
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex DockerNameRegex();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex InterfaceNameRegex();
 
     [GeneratedRegex("^[0-9a-f]{1,64}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex DockerIdRegex();

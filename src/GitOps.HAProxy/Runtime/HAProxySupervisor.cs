@@ -298,34 +298,7 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
         // SIGUSR1/SIGTERM, where CliWrap offers a kill or an interrupt of a process it started itself. In a session of
         // its own, so Ctrl-C on the agent's terminal (SIGINT to the whole foreground group) or the terminal closing
         // reaches the agent only: HAProxy keeps serving, or is stopped in order by StopAsync.
-        var command = OwnSession.Command(program, ["-W", "-S", _options.MasterSocketPath, "-f", _options.ConfigPath, "-p", _options.PidFilePath]);
-        var startInfo = new ProcessStartInfo(command[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _options.RuntimeDirectory,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => AppendLog(e.Data);
-        process.ErrorDataReceived += (_, e) => AppendLog(e.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            process.Dispose();
-            throw new ProcessStartException(program, ex);
-        }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = OwnSession.Start(program, ["-W", "-S", _options.MasterSocketPath, "-f", _options.ConfigPath, "-p", _options.PidFilePath], _options.RuntimeDirectory, AppendLog);
         _child = process;
         Volatile.Write(ref _masterPid, process.Id);
         _startedAt = _time.GetTimestamp();
@@ -480,21 +453,8 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
         return processes is null ? [] : [.. processes.Workers.Concat(processes.OldWorkers).Select(w => w.Pid)];
     }
 
-    private async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        while (PosixSignals.IsRunning(pid))
-        {
-            if (_time.GetElapsedTime(started) >= timeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
-    }
+    private Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken) =>
+        PosixSignals.WaitForExitAsync(pid, timeout, _time, cancellationToken);
 
     /// <summary>How long an exited master's last output lines are waited for before its output is quoted.</summary>
     private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(2);
@@ -532,15 +492,8 @@ public sealed partial class HAProxySupervisor : IAsyncDisposable
 
     private bool TryReadPidFile(out int pid)
     {
-        pid = 0;
-        try
-        {
-            return int.TryParse(File.ReadAllText(_options.PidFilePath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out pid);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
+        pid = PidFile.Read(_options.PidFilePath) ?? 0;
+        return pid != 0;
     }
 
     private bool IsOurMaster(int pid)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
+using GitOps.Core.Desired.Loading;
 using GitOps.Core.Events;
 using GitOps.Core.Hosts;
 using GitOps.Docker.Client;
@@ -62,6 +63,8 @@ public sealed class AgentHost
     private int discoveryRunning;
     private string? checkedCommit;
     private GlobalPosition desiredChecked = GlobalPosition.Start;
+    private VirtualAddressKeeper? keeper;
+    private (string Commit, DesiredState State)? desiredInForce;
 
     public AgentHost(MartenEventStore store, AgentOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -113,6 +116,9 @@ public sealed class AgentHost
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         var discovery = Task.Run(() => RunDiscoveryAsync(stopping.Token), CancellationToken.None);
         var recheck = Task.Run(() => RecheckHostFilesAsync(reporter, wake.Writer, stopping.Token), CancellationToken.None);
+        await using var addresses = new VirtualAddressKeeper(store, Options, time, loggerFactory);
+        keeper = addresses;
+        var notices = Task.Run(() => RecordNoticesAsync(addresses, stopping.Token), CancellationToken.None);
         Task? watch = null;
         try
         {
@@ -143,8 +149,14 @@ public sealed class AgentHost
         finally
         {
             await stopping.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(watch ?? Task.CompletedTask, discovery, recheck).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(watch ?? Task.CompletedTask, discovery, recheck, notices).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             hostFacts = null;
+            if (Options.StopHAProxyOnShutdown)
+            {
+                await HandOverAsync(addresses).ConfigureAwait(false);
+            }
+
+            keeper = null;
             await ShutDownHAProxyAsync().ConfigureAwait(false);
         }
     }
@@ -167,6 +179,7 @@ public sealed class AgentHost
             if (applier is null)
             {
                 await StartHAProxyAsync(target, cancellationToken).ConfigureAwait(false);
+                await ConvergeVirtualAddressesAsync(cancellationToken).ConfigureAwait(false);
                 return true;
             }
 
@@ -181,6 +194,7 @@ public sealed class AgentHost
                 await RecordDriftAsync(correction, cancellationToken).ConfigureAwait(false);
             }
 
+            await ConvergeVirtualAddressesAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -501,6 +515,8 @@ public sealed class AgentHost
                     else if (recorded.Data is DesiredStateObserved observed && recorded.Stream == StreamNames.Desired && recorded.Position > desiredChecked)
                     {
                         CheckDeclared(observed);
+                        // The virtual-address groups may have changed.
+                        wake.TryWrite(true);
                     }
                 }
             }
@@ -625,6 +641,118 @@ public sealed class AgentHost
                 await Task.Delay(Options.RetryDelay, time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs keepalived for the virtual-address groups of the latest accepted desired state (started only once HAProxy
+    /// runs; its health check keeps it from claiming an address before HAProxy serves), or stops it when there are none.
+    /// </summary>
+    private async Task ConvergeVirtualAddressesAsync(CancellationToken cancellationToken)
+    {
+        if (keeper is null || applier is null)
+        {
+            return;
+        }
+
+        await foreach (var recorded in store.ReadStreamAsync(StreamNames.Desired, ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (recorded.Data is not DesiredStateObserved observed)
+            {
+                continue;
+            }
+
+            if (desiredInForce?.Commit != observed.Commit)
+            {
+                // The controller stored it only after validating it: a state that does not load is not in force.
+                if (observed.Files.Count == 0 || DesiredStateLoader.Load(observed.Files).State is not { } state)
+                {
+                    return;
+                }
+
+                desiredInForce = (observed.Commit, state);
+            }
+
+            await keeper.ConvergeAsync(desiredInForce.Value.State, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    /// <summary>Every <see cref="AgentOptions.NoticeInterval"/>, records what keepalived's notify hook wrote.</summary>
+    private async Task RecordNoticesAsync(VirtualAddressKeeper addresses, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Options.NoticeInterval, time, cancellationToken).ConfigureAwait(false);
+                await addresses.RecordNoticesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A store outage must not end the recording: the lines stay in the log and are recorded next round.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref failedSteps);
+                AgentLog.VirtualAddressRecordFailed(logger, Options.Host, ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A planned stop: gives this host's virtual addresses to its peers (stopping keepalived releases them and tells the
+    /// peers at once) and waits, bounded by <see cref="AgentOptions.HandOverTimeout"/>, until another host records that it
+    /// holds each of them, so HAProxy stops only once no client is sent here any more.
+    /// </summary>
+    private async Task HandOverAsync(VirtualAddressKeeper addresses)
+    {
+        var held = addresses.Groups.Values.Select(g => g.Cidr).ToList();
+        if (held.Count == 0)
+        {
+            return;
+        }
+
+        using var deadline = new CancellationTokenSource(Options.HandOverTimeout, time);
+        var since = time.GetUtcNow();
+        string outcome;
+        try
+        {
+            await addresses.StopAsync(deadline.Token).ConfigureAwait(false);
+            await addresses.RecordNoticesAsync(deadline.Token).ConfigureAwait(false);
+            while (!await PeersHoldAsync(held, since, deadline.Token).ConfigureAwait(false))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, deadline.Token).ConfigureAwait(false);
+            }
+
+            outcome = "a peer holds each of them";
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or Npgsql.NpgsqlException)
+        {
+            outcome = $"no peer was seen holding them within {Options.HandOverTimeout.TotalSeconds:0.#} s ({ex.Message}); stopping HAProxy all the same";
+        }
+
+        AgentLog.HandedOver(logger, Options.Host, string.Join(", ", held), outcome);
+    }
+
+    /// <summary>True when, for every address, another host of its group recorded taking it after <paramref name="since"/>.</summary>
+    private async Task<bool> PeersHoldAsync(IReadOnlyList<string> cidrs, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var peers = desiredInForce?.State.Settings.VirtualAddresses.Where(g => cidrs.Contains(g.Cidr)).SelectMany(g => g.Hosts).Where(h => h != Options.Host).Distinct().ToList() ?? [];
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var peer in peers)
+        {
+            await foreach (var recorded in store.ReadStreamAsync(StreamNames.HostFacts(peer), ReadDirection.Backwards, maxCount: 50, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (recorded.Data is VirtualAddressAcquired acquired && acquired.At >= since.AddSeconds(-1))
+                {
+                    taken.Add(acquired.Address);
+                }
+            }
+        }
+
+        return cidrs.All(taken.Contains);
     }
 
     private async Task ShutDownHAProxyAsync()

@@ -60,4 +60,22 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = LogEventIds.Agent + 17, Level = LogLevel.Error, Message = "Agent for host {Host}: checking the files the configuration needs failed; retrying in {IntervalMs} ms")]
     public static partial void HostFactsFailed(ILogger logger, string host, double intervalMs, Exception exception);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 30, Level = LogLevel.Information, Message = "Agent for host {Host}: keepalived {Pid} runs the virtual addresses {Addresses}")]
+    public static partial void KeepalivedConverged(ILogger logger, string host, string addresses, int pid);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 31, Level = LogLevel.Information, Message = "Agent for host {Host}: keepalived stopped; this host holds no virtual address")]
+    public static partial void KeepalivedStopped(ILogger logger, string host);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 32, Level = LogLevel.Information, Message = "Agent for host {Host}: {Event} {Address}: {Reason}")]
+    public static partial void VirtualAddressMoved(ILogger logger, string host, string @event, string address, string reason);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 33, Level = LogLevel.Warning, Message = "Agent for host {Host}: could not set {Setting} to 1 ({Error}); HAProxy cannot bind a virtual address this host does not hold (binding all addresses still works)")]
+    public static partial void NonlocalBindRefused(ILogger logger, string host, string setting, string error);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 34, Level = LogLevel.Error, Message = "Agent for host {Host}: recording keepalived's state changes failed; retrying")]
+    public static partial void VirtualAddressRecordFailed(ILogger logger, string host, Exception exception);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 35, Level = LogLevel.Information, Message = "Agent for host {Host}: handing {Addresses} over before stopping HAProxy: {Outcome}")]
+    public static partial void HandedOver(ILogger logger, string host, string addresses, string outcome);
 }

@@ -55,11 +55,23 @@ public sealed record AgentOptions
     /// <summary>The haproxy program: a name looked up on PATH (and /usr/sbin) or a path.</summary>
     public string HAProxyProgram { get; init; } = "haproxy";
 
+    /// <summary>The keepalived program, run while this host belongs to a virtual-address group: a name looked up on PATH (and /usr/sbin) or a path.</summary>
+    public string KeepalivedProgram { get; init; } = "keepalived";
+
+    /// <summary>How often the notify hook's log is read for keepalived's state changes to record.</summary>
+    public TimeSpan NoticeInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a planned hand-over (stopping with <see cref="StopHAProxyOnShutdown"/>) waits for a peer to hold the addresses before HAProxy stops anyway.</summary>
+    public TimeSpan HandOverTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The wait before retrying after a failure of the store, HAProxy's start, or the streams' subscription.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The actor stored with the agent's events: <c>agent@&lt;Host&gt;</c>.</summary>
     public string Actor => "agent@" + Host;
+
+    /// <summary>keepalived's directory: its configuration, scripts, notify log and pid files, beside HAProxy's sockets.</summary>
+    public string KeepalivedDirectory => Path.Combine(RuntimeDirectory, "keepalived");
 
     /// <summary>HAProxy's config file.</summary>
     public string ConfigPath => Path.Combine(DataDirectory, "haproxy", "haproxy.cfg");

@@ -178,7 +178,73 @@ public sealed class ReadModelQueries(MartenEventStore store)
             });
         }
 
-        return new StatusReport { LatestCommit = latest, InForce = inForce, Hosts = hosts };
+        return new StatusReport { LatestCommit = latest, InForce = inForce, Hosts = hosts, VirtualAddresses = await VirtualAddressesAsync(cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>
+    /// The virtual-address groups of the latest accepted commit, each with its holder: of the latest records of the
+    /// group's hosts (<c>host-&lt;host&gt;</c>), the newest that says a host took the address, unless that host gave it up since.
+    /// </summary>
+    public async Task<IReadOnlyList<VirtualAddressStatus>> VirtualAddressesAsync(CancellationToken cancellationToken)
+    {
+        Core.Desired.DesiredState? desired = null;
+        await foreach (var recorded in store.ReadStreamAsync(Core.Events.StreamNames.Desired, ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (recorded.Data is Core.Events.DesiredStateObserved observed)
+            {
+                desired = Core.Desired.Loading.DesiredStateLoader.Load(observed.Files).State;
+                break;
+            }
+        }
+
+        var statuses = new List<VirtualAddressStatus>();
+        foreach (var group in desired?.Settings.VirtualAddresses ?? [])
+        {
+            var latest = new List<Core.Events.VirtualAddressEvent>();
+            foreach (var host in group.Hosts)
+            {
+                await foreach (var recorded in store.ReadStreamAsync(Core.Events.StreamNames.HostFacts(host), ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    if (recorded.Data is Core.Events.VirtualAddressEvent moved && moved.Address == group.Cidr)
+                    {
+                        latest.Add(moved);
+                        break;
+                    }
+                }
+            }
+
+            var holder = latest.OfType<Core.Events.VirtualAddressAcquired>().OrderByDescending(e => e.At).FirstOrDefault();
+            statuses.Add(new VirtualAddressStatus
+            {
+                Address = group.Cidr,
+                Interface = group.Interface,
+                Hosts = group.Hosts,
+                Holder = holder?.Host,
+                Since = holder?.At,
+                Reason = holder?.Reason,
+            });
+        }
+
+        return statuses;
+    }
+
+    /// <summary>The moves of virtual addresses recorded by the agents of <paramref name="hosts"/>, newest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<Core.Events.VirtualAddressEvent>> VirtualAddressMovesAsync(IEnumerable<string> hosts, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        var moves = new List<Core.Events.VirtualAddressEvent>();
+        foreach (var host in hosts.Distinct(StringComparer.Ordinal))
+        {
+            await foreach (var recorded in store.ReadStreamAsync(Core.Events.StreamNames.HostFacts(host), ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (recorded.Data is Core.Events.VirtualAddressEvent moved)
+                {
+                    moves.Add(moved);
+                }
+            }
+        }
+
+        return moves.OrderByDescending(m => m.At).Take(limit).ToList();
     }
 
     /// <summary>Empties the read models and has Marten rebuild them from the first event.</summary>

@@ -10,4 +10,7 @@ public sealed record StatusReport
     public CommitSummary? InForce { get; init; }
 
     public required IReadOnlyList<HostStatus> Hosts { get; init; }
+
+    /// <summary>The virtual addresses of the commit in force, each with the host holding it now.</summary>
+    public IReadOnlyList<VirtualAddressStatus> VirtualAddresses { get; init; } = [];
 }

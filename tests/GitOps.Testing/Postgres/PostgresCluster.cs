@@ -88,6 +88,13 @@ public sealed class PostgresCluster : IAsyncDisposable
         Timeout = 10,
     }.ConnectionString;
 
+    /// <summary>
+    /// A connection string for <paramref name="database"/> through the unix socket: reachable from the network
+    /// namespaces a test creates, where 127.0.0.1 is the namespace's own loopback.
+    /// </summary>
+    public string SocketConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(ConnectionStringFor(database)) { Host = SocketDirectory }.ConnectionString;
+
     /// <summary>Stops the server at once (<c>pg_ctl stop -m immediate</c>): open connections break.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -117,4 +117,28 @@ internal static class HistoryText
     };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The moves of virtual addresses, newest first, one line each with its time and cause; empty when there are none.</summary>
+    public static string FormatMoves(IReadOnlyList<Core.Events.VirtualAddressEvent> moves)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        if (moves.Count == 0)
+        {
+            return "";
+        }
+
+        var text = new System.Text.StringBuilder("\nVirtual address moves:\n");
+        foreach (var move in moves)
+        {
+            var what = move switch
+            {
+                Core.Events.VirtualAddressAcquired => "acquired",
+                Core.Events.VirtualAddressFaulted => "fault",
+                _ => "released",
+            };
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"  {TextTable.Time(move.At)}  {move.Address}  {move.Host}  {what}: {move.Reason}\n");
+        }
+
+        return text.ToString();
+    }
 }

@@ -35,6 +35,7 @@ public static class DesiredStateLoader
         new StickyValidator(),
         new StatsValidator(),
         new BackendServersValidator(),
+        new VirtualAddressValidator(),
         new DuplicateServiceValidator(),
         new PortConflictValidator(),
     ];

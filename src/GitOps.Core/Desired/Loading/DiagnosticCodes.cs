@@ -40,6 +40,10 @@ public static class DiagnosticCodes
     public const string PortConflict = "GITOPS032";
     public const string RedirectConflict = "GITOPS033";
     public const string NoServers = "GITOPS034";
+    public const string InvalidInterface = "GITOPS035";
+    public const string DuplicateAddress = "GITOPS036";
+    public const string MissingHostAddress = "GITOPS037";
+    public const string TooManyVirtualAddresses = "GITOPS038";
 
     /// <summary>Every code with a one-line meaning, in code order (the README table is generated from this).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Catalog { get; } =
@@ -59,7 +63,7 @@ public static class DiagnosticCodes
         new(PortOutOfRange, "A port outside 1–65535."),
         new(NumberOutOfRange, "A number outside its range (weight 0–256, rise/fall 1–100, maxConnections 1–1000000)."),
         new(InvalidDuration, "A duration that is not like `500ms`, `2s`, `1m30s`, `1h`, or is zero or over 24h."),
-        new(InvalidAddress, "A server address that is not `ip:port`, `[ipv6]:port` or `host:port`, or a bind address that is not an IP."),
+        new(InvalidAddress, "A server address that is not `ip:port`, `[ipv6]:port` or `host:port`, a bind or host address that is not an IP, or a virtual address that is not `ip/prefix`."),
         new(InvalidHostName, "A route host that is not a lowercase DNS name (optionally `*.` wildcard)."),
         new(InvalidPath, "A URL path that does not start with `/` or holds unsafe characters."),
         new(InvalidCertificatePath, "A certificate path that is not absolute or holds unsafe characters or `..`."),
@@ -67,9 +71,9 @@ public static class DiagnosticCodes
         new(RoutesOnTcp, "Routes on a tcp service."),
         new(DuplicateRoute, "The same host and path routed twice by one service."),
         new(DuplicateService, "Two files declare the same service name."),
-        new(UnknownHost, "A service is placed on a host that gitops.yaml does not declare."),
-        new(DuplicateHost, "A host name declared twice (gitops.yaml hosts, or a service's hosts list)."),
-        new(EmptyList, "A list that needs at least one item is empty."),
+        new(UnknownHost, "A service or a virtual-address group names a host that gitops.yaml does not declare."),
+        new(DuplicateHost, "A host name declared twice (gitops.yaml hosts, a service's or a virtual-address group's hosts list)."),
+        new(EmptyList, "A list that needs items is empty, or a virtual-address group has fewer than two hosts."),
         new(DuplicateServer, "Two static servers of one backend share a name."),
         new(InvalidLabelSelector, "A label selector with an empty key, control or line-break characters, a conflicting compose label, or no label at all."),
         new(InvalidNetworkName, "A Docker network name that is not `[A-Za-z0-9][A-Za-z0-9_.-]*`."),
@@ -78,5 +82,9 @@ public static class DiagnosticCodes
         new(PortConflict, "Two services (or a service and the stats page) that cannot share a port on a common host."),
         new(RedirectConflict, "A TLS redirect port that is the service's own port or is used by a tcp or TLS listener."),
         new(NoServers, "Warning: a backend with neither `discover` nor `servers`; it answers 503 until servers are added."),
+        new(InvalidInterface, "A network interface name that is not `[A-Za-z0-9][A-Za-z0-9_.-]*` (at most 15 characters)."),
+        new(DuplicateAddress, "One address claimed twice: by two virtual-address groups, by two hosts, or by a host and a virtual address."),
+        new(MissingHostAddress, "A host of a virtual-address group without an `address` in `hosts`, or with one of the other IP family."),
+        new(TooManyVirtualAddresses, "More than 255 virtual-address groups (VRRP router ids are 1–255)."),
     ];
 }

@@ -1,6 +1,7 @@
 using GitOps.Core.Collections;
 using GitOps.Core.Desired.Loading.Reading;
 using GitOps.Core.Desired.Loading.Specs;
+using GitOps.Core.Validation;
 
 namespace GitOps.Core.Desired.Loading;
 
@@ -29,7 +30,7 @@ internal static class ModelBuilder
         var discovery = DiscoverySettings.Standard;
         return new RepositorySettings
         {
-            Hosts = repository.HostNames.Select(name => new HostModel { Name = name }).ToValueList(),
+            Hosts = repository.HostNames.Select(name => new HostModel { Name = name, Address = spec?.Hosts?.FirstOrDefault(h => h.Name.Value == name)?.Address?.Value }).ToValueList(),
             Defaults = new DefaultsModel
             {
                 Timeouts = spec?.Defaults?.Timeouts is { } t
@@ -53,6 +54,21 @@ internal static class ModelBuilder
                 SeedLabels = spec?.Discovery?.SeedLabels?.Value ?? discovery.SeedLabels,
                 Network = spec?.Discovery?.Network?.Value ?? discovery.Network,
             },
+            VirtualAddresses = (spec?.VirtualAddresses ?? []).Select(BuildVirtualAddress).ToValueList(),
+        };
+    }
+
+    private static VirtualAddressModel BuildVirtualAddress(VirtualAddressSpec spec, int index)
+    {
+        var cidr = spec.Address!.Value.Value;
+        ConfigToken.TryParseAddressWithPrefix(cidr, out _, out var prefixLength);
+        return new VirtualAddressModel
+        {
+            Address = cidr[..cidr.IndexOf('/', StringComparison.Ordinal)],
+            PrefixLength = prefixLength,
+            Interface = spec.Interface!.Value.Value,
+            Hosts = spec.Hosts.Select(h => h.Value).ToValueList(),
+            RouterId = index + 1,
         };
     }
 

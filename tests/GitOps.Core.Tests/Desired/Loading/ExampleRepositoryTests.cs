@@ -17,11 +17,31 @@ public sealed class ExampleRepositoryTests
     }
 
     [Fact]
+    public void Load_ExampleWithTheHighlyAvailablePairUncommented_BuildsTheGroup()
+    {
+        var settings = File.ReadAllText(Path.Combine(TestRepository.ExamplePath, DesiredStateLoader.SettingsPath));
+        var lines = settings.Split('\n');
+        var begin = Array.IndexOf(lines, "# BEGIN HA EXAMPLE");
+        var end = Array.IndexOf(lines, "# END HA EXAMPLE");
+        Assert.True(begin >= 0 && end > begin + 1, "the HA example block is missing from examples/repo-layout/gitops.yaml");
+        var uncommented = lines.Select((line, i) => i > begin && i < end ? line[2..] : line);
+
+        var result = DesiredStateLoader.Load(TestRepository.ExampleWith(DesiredStateLoader.SettingsPath, string.Join('\n', uncommented)));
+
+        Assert.Empty(result.Diagnostics.Select(d => d.ToString()));
+        Assert.Equal(
+            new VirtualAddressModel { Address = "192.0.2.10", PrefixLength = 24, Interface = "eth0", Hosts = GitOps.Core.Collections.ValueList.Create("lb1", "lb2"), RouterId = 1 },
+            Assert.Single(result.State!.Settings.VirtualAddresses));
+    }
+
+    [Fact]
     public void Load_ExampleRepository_BuildsTheModel()
     {
         var state = DesiredStateLoader.Load(TestRepository.Example()).State!;
 
         Assert.Equal(["lb1", "lb2"], state.Settings.Hosts.Select(h => h.Name));
+        Assert.Equal(["192.0.2.11", "192.0.2.12"], state.Settings.Hosts.Select(h => h.Address));
+        Assert.Empty(state.Settings.VirtualAddresses);
         Assert.Equal(["api", "postgres", "shop", "web"], state.Services.Select(s => s.Name));
         Assert.Equal(new StatsModel { User = "admin", Password = "change-me" }, state.Settings.Stats);
         Assert.Equal("bridge", state.Settings.Discovery.Network);

@@ -5,7 +5,7 @@ internal sealed record RepositorySpec(SettingsSpec? Settings, IReadOnlyList<Serv
 {
     /// <summary>The declared host names, or the single default host when gitops.yaml declares none.</summary>
     public IReadOnlyList<string> HostNames { get; } =
-        Settings?.Hosts is { Count: > 0 } hosts ? hosts.Select(h => h.Value).ToList() : [RepositorySettings.DefaultHostName];
+        Settings?.Hosts is { Count: > 0 } hosts ? hosts.Select(h => h.Name.Value).ToList() : [RepositorySettings.DefaultHostName];
 
     /// <summary>Where a service runs: its own placement, else every declared host.</summary>
     public IEnumerable<string> HostsOf(ServiceSpec service) =>

@@ -14,7 +14,7 @@ internal sealed record SettingsSpec
     public Located<string>? Kind { get; init; }
 
     /// <summary>Null when <c>hosts:</c> is absent (one default host).</summary>
-    public IReadOnlyList<Located<string>>? Hosts { get; init; }
+    public IReadOnlyList<HostSpec>? Hosts { get; init; }
 
     public SourceLocation? HostsLocation { get; init; }
 
@@ -23,4 +23,9 @@ internal sealed record SettingsSpec
     public StatsSpec? Stats { get; init; }
 
     public DiscoverySpec? Discovery { get; init; }
+
+    /// <summary>Null when <c>virtualAddresses:</c> is absent.</summary>
+    public IReadOnlyList<VirtualAddressSpec>? VirtualAddresses { get; init; }
+
+    public SourceLocation? VirtualAddressesLocation { get; init; }
 }

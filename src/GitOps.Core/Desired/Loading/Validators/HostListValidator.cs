@@ -21,9 +21,9 @@ internal sealed class HostListValidator : IRepositoryValidator
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var host in hosts)
         {
-            if (!seen.Add(host.Value))
+            if (!seen.Add(host.Name.Value))
             {
-                diagnostics.Error(DiagnosticCodes.DuplicateHost, host.Location, $"host '{ConfigToken.Printable(host.Value)}' is declared twice in 'hosts'; remove the duplicate");
+                diagnostics.Error(DiagnosticCodes.DuplicateHost, host.Name.Location, $"host '{ConfigToken.Printable(host.Name.Value)}' is declared twice in 'hosts'; remove the duplicate");
             }
         }
     }

@@ -12,7 +12,7 @@ internal sealed class NameValidator : IRepositoryValidator
     {
         foreach (var host in repository.Settings?.Hosts ?? [])
         {
-            Check("host name", host, diagnostics);
+            Check("host name", host.Name, diagnostics);
         }
 
         foreach (var service in repository.Services)

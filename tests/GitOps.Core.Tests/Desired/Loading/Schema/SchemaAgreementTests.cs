@@ -12,6 +12,7 @@ public sealed class SchemaAgreementTests
     private const string Tcp = "listen: { port: 5432, mode: tcp }\n";
     private const string Servers = "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }] }\n";
     private const string SettingsHead = "apiVersion: gitops/v1\nkind: Settings\n";
+    private const string Pair = "hosts: [{ name: lb-a, address: 10.99.0.11 }, { name: lb-b, address: 10.99.0.12 }]\n";
 
     private static readonly RepositorySchema ServiceSchema = RepositorySchema.Load(Path.Combine(TestRepository.Root, "schemas", "service.schema.json"));
     private static readonly RepositorySchema SettingsSchema = RepositorySchema.Load(Path.Combine(TestRepository.Root, "schemas", "gitops.schema.json"));
@@ -77,6 +78,9 @@ public sealed class SchemaAgreementTests
         SettingsHead,
         SettingsHead + "hosts:\ndefaults:\nstats:\ndiscovery:\n",
         SettingsHead + "stats: { enabled: false }\ndefaults: { timeouts: { tunnel: 2h } }\n",
+        SettingsHead + Pair + "virtualAddresses:\n  - { address: 10.99.0.10/24, interface: eth0, hosts: [lb-a, lb-b] }\n",
+        SettingsHead + "hosts: [{ name: lb1, address: \"fd00::1\" }, { name: lb2, address: \"fd00::2\" }]\nvirtualAddresses: [{ address: \"fd00::10/64\", interface: br-lan.2, hosts: [lb2, lb1] }]\n",
+        SettingsHead + "hosts: [{ name: lb1, address: ~ }]\nvirtualAddresses:\n",
     ];
 
     public static TheoryData<string> InvalidSettings() =>
@@ -98,6 +102,15 @@ public sealed class SchemaAgreementTests
         SettingsHead + "discovery: { seedLabels: \"yes\" }\n",
         SettingsHead + "discovery: { network: \"a#b\" }\n",
         SettingsHead + "extra: true\n",
+        SettingsHead + "hosts: [{ name: lb1, address: 10.99.0 }]\n",
+        SettingsHead + Pair + "virtualAddresses: [{ address: 10.99.0.10, interface: eth0, hosts: [lb-a, lb-b] }]\n",
+        SettingsHead + Pair + "virtualAddresses: [{ address: 10.99.0.10/33, interface: eth0, hosts: [lb-a, lb-b] }]\n",
+        SettingsHead + Pair + "virtualAddresses: [{ address: 10.99.0.10/24, interface: \"eth0 x\", hosts: [lb-a, lb-b] }]\n",
+        SettingsHead + Pair + "virtualAddresses: [{ address: 10.99.0.10/24, interface: this-name-is-too-long, hosts: [lb-a, lb-b] }]\n",
+        SettingsHead + Pair + "virtualAddresses: [{ address: 10.99.0.10/24, interface: eth0, hosts: [lb-a] }]\n",
+        SettingsHead + Pair + "virtualAddresses: [{ address: 10.99.0.10/24, interface: eth0, hosts: [lb-a, lb-a] }]\n",
+        SettingsHead + Pair + "virtualAddresses: [{ address: 10.99.0.10/24, hosts: [lb-a, lb-b] }]\n",
+        SettingsHead + Pair + "virtualAddresses: [{ address: 10.99.0.10/24, interface: eth0, hosts: [lb-a, lb-b], priority: 1 }]\n",
     ];
 
     [Fact]

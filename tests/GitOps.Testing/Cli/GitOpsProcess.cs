@@ -2,16 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using GitOps.Processes;
-using GitOps.Testing;
+using GitOps.Testing.Network;
 
-namespace GitOps.EndToEnd.Tests.Support;
+namespace GitOps.Testing.Cli;
 
 /// <summary>
 /// The built <c>gitops</c> (gitops.dll beside the tests) run as a real child process: long-running commands
 /// (<c>up</c>, <c>controller</c>, <c>agent</c>) with their output captured, stopped by SIGINT like Ctrl-C or SIGKILL;
 /// short ones to completion through <see cref="ProcessRunner"/>. Disposing kills whatever still runs, with its children.
 /// </summary>
-internal sealed class GitOpsProcess : IAsyncDisposable
+public sealed class GitOpsProcess : IAsyncDisposable
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "gitops.dll");
     private static readonly string Dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
@@ -57,6 +57,13 @@ internal sealed class GitOpsProcess : IAsyncDisposable
 
     /// <summary>Starts <c>gitops arguments…</c> in the background. A long-running process of its own: ProcessRunner only runs programs to completion.</summary>
     public static GitOpsProcess Start(params string[] arguments) => Start([Dotnet, Dll, .. arguments], arguments);
+
+    /// <summary>Starts <c>gitops arguments…</c> in the background inside network namespace <paramref name="ns"/> (<c>ip netns exec</c>, same pid).</summary>
+    public static GitOpsProcess StartIn(NetworkNamespace ns, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        return Start([.. ns.Exec([Dotnet, Dll, .. arguments])], arguments);
+    }
 
     /// <summary>
     /// Starts <c>gitops arguments…</c> as a terminal's shell runs a command: leading a process group (and session) of its

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using GitOps.Core.Desired;
+using GitOps.Core.Validation;
+
+namespace GitOps.Keepalived.Rendering;
+
+/// <summary>
+/// Renders the keepalived configuration of one host from the virtual-address groups it belongs to: one VRRP instance
+/// per group, version 3, unicast from the host's own address to the other hosts' addresses, adverts every 200 ms
+/// (a dead host is noticed in about 0.6 s), priorities by order of preference, and a health check of this host's
+/// own HAProxy that starts failed, so a host takes (or takes back) an address only once its HAProxy serves. Pure and
+/// deterministic: the same model gives the same text.
+/// Every value from Git is checked again here (host names, IP literals, interface names); anything else throws, so
+/// no YAML value can start a line, a block or an argument of keepalived's configuration.
+/// </summary>
+public static class KeepalivedConfigRenderer
+{
+    /// <summary>The name of the health check every instance tracks.</summary>
+    public const string CheckName = "gitops_haproxy";
+
+    /// <summary>The highest priority a VRRP router that does not own the address may have; the first host gets it.</summary>
+    public const int TopPriority = 254;
+
+    /// <summary>Seconds between adverts; fractions need VRRP version 3. Three missed adverts make a backup take over.</summary>
+    public const string AdvertInterval = "0.2";
+
+    /// <summary>The VRRP instance name of a group: <c>gitops_&lt;router id&gt;</c>, which the notify hook reports back.</summary>
+    public static string InstanceName(VirtualAddressModel group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return "gitops_" + group.RouterId.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The priority of <paramref name="host"/> in <paramref name="group"/>: 254 for the first, one less for each next.</summary>
+    public static int PriorityOf(VirtualAddressModel group, string host)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var index = group.Hosts.ToList().IndexOf(host);
+        return index < 0 ? throw new ArgumentException($"host '{host}' is not in the group of {group.Cidr}.", nameof(host)) : TopPriority - index;
+    }
+
+    /// <summary>
+    /// The configuration of <paramref name="host"/>, or null when it belongs to no group (then keepalived does not run).
+    /// </summary>
+    /// <exception cref="ArgumentException">A value fails the strict checks (validation should have refused it).</exception>
+    public static string? Render(DesiredState desired, string host, KeepalivedPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(paths);
+        var groups = desired.VirtualAddressesOf(host).ToList();
+        if (groups.Count == 0)
+        {
+            return null;
+        }
+
+        var addresses = desired.Settings.Hosts.ToDictionary(h => h.Name, h => h.Address, StringComparer.Ordinal);
+        var text = new StringBuilder();
+        text.Append("# keepalived configuration of host ").Append(Name(host)).Append(", written by its gitops agent from gitops.yaml (virtualAddresses).\n");
+        text.Append("# Rewritten whenever the groups change in Git; edits are lost.\n");
+        text.Append("global_defs {\n");
+        text.Append("    router_id ").Append(Name(host)).Append('\n');
+        text.Append("    enable_script_security\n");
+        text.Append("    script_user root\n");
+        text.Append("    vrrp_version 3\n");
+        text.Append("    vrrp_garp_master_delay 1\n");
+        text.Append("    vrrp_garp_master_repeat 3\n");
+        text.Append("}\n\n");
+        text.Append("vrrp_script ").Append(CheckName).Append(" {\n");
+        text.Append("    script \"").Append(paths.CheckScriptPath).Append("\"\n");
+        text.Append("    interval 1\n");
+        text.Append("    timeout 1\n");
+        text.Append("    fall 1\n");
+        text.Append("    rise 2\n");
+        // Failed until it passes: a starting or recovering host never claims an address before its HAProxy serves.
+        text.Append("    init_fail\n");
+        text.Append("}\n");
+        foreach (var group in groups)
+        {
+            var own = Address(addresses.GetValueOrDefault(host), host);
+            text.Append('\n');
+            text.Append("vrrp_instance ").Append(InstanceName(group)).Append(" {\n");
+            text.Append("    state BACKUP\n");
+            text.Append("    interface ").Append(Interface(group.Interface)).Append('\n');
+            text.Append("    virtual_router_id ").Append(group.RouterId.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            text.Append("    priority ").Append(PriorityOf(group, host).ToString(CultureInfo.InvariantCulture)).Append('\n');
+            text.Append("    advert_int ").Append(AdvertInterval).Append('\n');
+            text.Append("    unicast_src_ip ").Append(own).Append('\n');
+            text.Append("    unicast_peer {\n");
+            foreach (var peer in group.Hosts.Where(h => h != host))
+            {
+                text.Append("        ").Append(Address(addresses.GetValueOrDefault(peer), peer)).Append('\n');
+            }
+
+            text.Append("    }\n");
+            text.Append("    virtual_ipaddress {\n");
+            text.Append("        ").Append(Address(group.Address, group.Cidr)).Append('/').Append(group.PrefixLength.ToString(CultureInfo.InvariantCulture))
+                .Append(" dev ").Append(Interface(group.Interface)).Append('\n');
+            text.Append("    }\n");
+            text.Append("    track_script {\n");
+            text.Append("        ").Append(CheckName).Append('\n');
+            text.Append("    }\n");
+            text.Append("    notify \"").Append(paths.NotifyScriptPath).Append("\"\n");
+            text.Append("}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The health check: passes while this host's own HAProxy answers <c>show info</c> on its admin socket. A socket
+    /// path belongs to one host, unlike process names and pids, which every host sharing the pid namespace (network
+    /// namespaces on one machine) sees, and a zombie that still passes <c>kill -0</c>.
+    /// </summary>
+    public static string RenderCheckScript(string host, string adminSocketPath, string socatProgram) =>
+        $"""
+        #!/bin/sh
+        # Health check of host {Name(host)}'s HAProxy, written by its gitops agent; keepalived runs it every second.
+        # Passes while this host's own HAProxy answers on its admin socket.
+        reply=$(echo 'show info' | '{FilePath(socatProgram)}' -T 1 - 'UNIX-CONNECT:{FilePath(adminSocketPath)}' 2>/dev/null) || exit 1
+        case "$reply" in
+          *"Name: HAProxy"*) exit 0 ;;
+        esac
+        exit 1
+
+        """;
+
+    /// <summary>
+    /// The notify hook: keepalived calls it with <c>INSTANCE &lt;name&gt; &lt;state&gt; &lt;priority&gt;</c> on every state
+    /// change; it appends <c>&lt;unix ms&gt; &lt;name&gt; &lt;state&gt; &lt;priority&gt;</c> to the notify log and returns at once.
+    /// A file, not a socket: a line written while the agent is down waits for the agent instead of being lost, and the
+    /// hook never blocks keepalived.
+    /// </summary>
+    public static string RenderNotifyScript(string host, KeepalivedPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return $$"""
+            #!/bin/sh
+            # keepalived's notify hook for host {{Name(host)}}, written by its gitops agent, which records every line as an event.
+            # Called as: notify.sh INSTANCE|GROUP <name> <MASTER|BACKUP|FAULT|STOP> <priority>
+            printf '%s %s %s %s\n' "$(date +%s%3N)" "$2" "$3" "${4:-0}" >> '{{FilePath(paths.NotifyLogPath)}}'
+
+            """;
+    }
+
+    private static string Name(string host) =>
+        ConfigToken.IsName(host) ? host : throw new ArgumentException($"host name '{ConfigToken.Printable(host)}' is not safe in a keepalived configuration.", nameof(host));
+
+    private static string Interface(string name) =>
+        ConfigToken.IsInterfaceName(name) ? name : throw new ArgumentException($"interface '{ConfigToken.Printable(name)}' is not safe in a keepalived configuration.", nameof(name));
+
+    private static string Address(string? address, string what) =>
+        ConfigToken.IsIpAddress(address) ? address! : throw new ArgumentException($"the address of '{ConfigToken.Printable(what)}' ('{ConfigToken.Printable(address ?? "none")}') is not an IP literal.", nameof(address));
+
+    private static string FilePath(string path) =>
+        ConfigToken.IsAbsoluteFilePath(path) ? path : throw new ArgumentException($"path '{ConfigToken.Printable(path)}' is not a plain absolute path.", nameof(path));
+}
