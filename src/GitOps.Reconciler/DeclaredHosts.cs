@@ -1,4 +1,3 @@
-using GitOps.Core.Desired.Loading;
 using GitOps.Core.Events;
 
 namespace GitOps.Reconciler;
@@ -8,5 +7,5 @@ internal static class DeclaredHosts
 {
     /// <summary>The host names in gitops.yaml order (<c>local</c> when it declares none); null when the event carries no files to tell.</summary>
     public static IReadOnlyList<string>? Of(DesiredStateObserved observed) =>
-        observed.Files.Count == 0 ? null : DesiredStateLoader.Load(observed.Files).State?.Settings.Hosts.Select(h => h.Name).ToList();
+        DesiredInForce.Load(observed)?.Settings.Hosts.Select(h => h.Name).ToList();
 }

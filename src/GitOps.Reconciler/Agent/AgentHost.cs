@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.Channels;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
-using GitOps.Core.Desired.Loading;
 using GitOps.Core.Events;
 using GitOps.Core.Hosts;
 using GitOps.Docker.Client;
@@ -654,27 +653,23 @@ public sealed class AgentHost
             return;
         }
 
-        await foreach (var recorded in store.ReadStreamAsync(StreamNames.Desired, ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
+        if (await DesiredInForce.ReadAsync(store, cancellationToken).ConfigureAwait(false) is not { } observed)
         {
-            if (recorded.Data is not DesiredStateObserved observed)
-            {
-                continue;
-            }
-
-            if (desiredInForce?.Commit != observed.Commit)
-            {
-                // The controller stored it only after validating it: a state that does not load is not in force.
-                if (observed.Files.Count == 0 || DesiredStateLoader.Load(observed.Files).State is not { } state)
-                {
-                    return;
-                }
-
-                desiredInForce = (observed.Commit, state);
-            }
-
-            await keeper.ConvergeAsync(desiredInForce.Value.State, cancellationToken).ConfigureAwait(false);
             return;
         }
+
+        if (desiredInForce?.Commit != observed.Commit)
+        {
+            // The controller stored it only after validating it: a state that does not load is not in force.
+            if (DesiredInForce.Load(observed) is not { } state)
+            {
+                return;
+            }
+
+            desiredInForce = (observed.Commit, state);
+        }
+
+        await keeper.ConvergeAsync(desiredInForce.Value.State, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every <see cref="AgentOptions.NoticeInterval"/>, records what keepalived's notify hook wrote.</summary>

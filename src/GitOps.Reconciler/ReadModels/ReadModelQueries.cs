@@ -187,15 +187,8 @@ public sealed class ReadModelQueries(MartenEventStore store)
     /// </summary>
     public async Task<IReadOnlyList<VirtualAddressStatus>> VirtualAddressesAsync(CancellationToken cancellationToken)
     {
-        Core.Desired.DesiredState? desired = null;
-        await foreach (var recorded in store.ReadStreamAsync(Core.Events.StreamNames.Desired, ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (recorded.Data is Core.Events.DesiredStateObserved observed)
-            {
-                desired = Core.Desired.Loading.DesiredStateLoader.Load(observed.Files).State;
-                break;
-            }
-        }
+        var observed = await DesiredInForce.ReadAsync(store, cancellationToken).ConfigureAwait(false);
+        var desired = observed is null ? null : DesiredInForce.Load(observed);
 
         var statuses = new List<VirtualAddressStatus>();
         foreach (var group in desired?.Settings.VirtualAddresses ?? [])
