@@ -82,12 +82,18 @@ internal sealed class HostFactsReporter(MartenEventStore store, string host, str
 
     private async Task<(ValueList<HostFileFact> Files, long Version)> ReadLastAsync(CancellationToken cancellationToken)
     {
-        await foreach (var recorded in store.ReadStreamAsync(stream, ReadDirection.Backwards, maxCount: 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        // The stream also holds the moves of virtual addresses: the last facts may lie further back.
+        long? newest = null;
+        await foreach (var recorded in store.ReadStreamAsync(stream, ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            return (recorded.Data is HostFactsObserved facts ? facts.Files : ValueList<HostFileFact>.Empty, recorded.Version);
+            newest ??= recorded.Version;
+            if (recorded.Data is HostFactsObserved facts)
+            {
+                return (facts.Files, newest.Value);
+            }
         }
 
         // Nothing reported yet counts as no files: a host whose configurations need none records nothing.
-        return (ValueList<HostFileFact>.Empty, 0);
+        return (ValueList<HostFileFact>.Empty, newest ?? 0);
     }
 }
