@@ -712,8 +712,11 @@ public sealed class AgentHost
         using var deadline = new CancellationTokenSource(Options.HandOverTimeout, time);
         var since = time.GetUtcNow();
         string outcome;
+        var drained = "not drained";
         try
         {
+            // Requests under way here would be cut by the move: let them finish first, turning new ones away meanwhile.
+            drained = await addresses.DrainAsync(Options.HandOverDrainTimeout, deadline.Token).ConfigureAwait(false);
             await addresses.StopAsync(deadline.Token).ConfigureAwait(false);
             await addresses.RecordNoticesAsync(deadline.Token).ConfigureAwait(false);
             while (!await PeersHoldAsync(held, since, deadline.Token).ConfigureAwait(false))
@@ -727,8 +730,12 @@ public sealed class AgentHost
         {
             outcome = $"no peer was seen holding them within {Options.HandOverTimeout.TotalSeconds:0.#} s ({ex.Message}); stopping HAProxy all the same";
         }
+        finally
+        {
+            await addresses.UndrainAsync(CancellationToken.None).ConfigureAwait(false);
+        }
 
-        AgentLog.HandedOver(logger, Options.Host, string.Join(", ", held), outcome);
+        AgentLog.HandedOver(logger, Options.Host, string.Join(", ", held), $"{drained}; {outcome}");
     }
 
     /// <summary>True when, for every address, another host of its group recorded taking it after <paramref name="since"/>.</summary>

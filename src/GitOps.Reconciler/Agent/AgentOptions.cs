@@ -64,6 +64,12 @@ public sealed record AgentOptions
     /// <summary>How long a planned hand-over (stopping with <see cref="StopHAProxyOnShutdown"/>) waits for a peer to hold the addresses before HAProxy stops anyway.</summary>
     public TimeSpan HandOverTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The longest a planned hand-over waits for the connections open on this host's virtual addresses to finish before it
+    /// moves them (new ones are turned away meanwhile, and retried by their clients a second later at the peer).
+    /// </summary>
+    public TimeSpan HandOverDrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The wait before retrying after a failure of the store, HAProxy's start, or the streams' subscription.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -29,6 +29,7 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     // Built at first use: an agent whose host is in no group never needs (nor checks) keepalived's directory.
     private readonly Lazy<KeepalivedPaths> lazyPaths = new(() => new KeepalivedPaths(options.KeepalivedDirectory));
     private readonly string stream = StreamNames.HostFacts(options.Host);
+    private readonly VirtualAddressDrain drain = new(time);
     private KeepalivedSupervisor? supervisor;
     private Dictionary<string, VirtualAddressModel> groups = new(StringComparer.Ordinal);
     // Every instance's latest group, kept after the group leaves: keepalived's last lines (STOP) may arrive afterwards.
@@ -90,6 +91,8 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
         AllowNonlocalBind();
         if (supervisor is null)
         {
+            // A drain an earlier agent began and never ended (it crashed mid hand-over) would turn new clients away.
+            await drain.OpenAsync(null, cancellationToken).ConfigureAwait(false);
             var started = new KeepalivedSupervisor(options.KeepalivedProgram, Paths, time, loggerFactory.CreateLogger<KeepalivedSupervisor>());
             try
             {
@@ -155,6 +158,30 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
 
         return events.Count;
     }
+
+    /// <summary>
+    /// Before a planned move: turns new clients of this host's virtual addresses away (their SYNs are dropped, so they
+    /// try again a second later, by when the peer holds the address) and waits, at most <paramref name="bound"/>, until
+    /// the connections already open here are done. Returns how it went, in words for the log.
+    /// </summary>
+    public async Task<string> DrainAsync(TimeSpan bound, CancellationToken cancellationToken)
+    {
+        var addresses = DrainedAddresses();
+        if (await drain.CloseAsync(addresses, cancellationToken).ConfigureAwait(false) is { } impossible)
+        {
+            return $"not drained: {impossible}";
+        }
+
+        var open = await drain.WaitUntilIdleAsync(addresses, TimeSpan.FromMilliseconds(10), bound, cancellationToken).ConfigureAwait(false);
+        return open == 0
+            ? "drained"
+            : $"drained for {bound.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s, {open.ToString(CultureInfo.InvariantCulture)} connection(s) still open";
+    }
+
+    /// <summary>Ends a drain: new clients of the addresses are let in again (on this host, when it holds one later).</summary>
+    public Task UndrainAsync(CancellationToken cancellationToken) => drain.OpenAsync(DrainedAddresses(), cancellationToken);
+
+    private System.Net.IPAddress[] DrainedAddresses() => [.. groups.Values.Select(g => System.Net.IPAddress.Parse(g.Address)).Distinct()];
 
     /// <summary>Stops keepalived when it runs (releasing the addresses it holds) and forgets its configuration.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
