@@ -56,15 +56,22 @@ public sealed class HighlyAvailablePairTests(ITestOutputHelper output)
         Assert.True(Regex.Matches(moves, $@"/24  {B}  acquired: master").Count >= 2, moves);
         Assert.True(Regex.Matches(moves, $@"/24  {B}  released: backup").Count >= 2, moves);
 
-        // Planned hand-over: the stopping agent gives the address to lb-b, waits until lb-b holds it, then stops HAProxy.
+        // Planned hand-over: the stopping agent lets the requests under way finish (a slow one among them), gives the
+        // address to lb-b, waits until lb-b holds it, then stops HAProxy.
+        Task<string>? slow = null;
         var handOver = await pair.MeasureAsync(
-            async () => Assert.Equal(0, await pair.Agent(A).InterruptAsync(Bound)),
+            async () =>
+            {
+                slow = await pair.StartSlowRequestAsync();
+                Assert.Equal(0, await pair.Agent(A).InterruptAsync(Bound));
+            },
             ct => pair.HoldsAloneAsync(B, ct),
             Bound);
         output.WriteLine($"planned hand-over: {handOver}");
         Assert.True(handOver.Failed == 0, $"planned hand-over: {handOver}\n{pair.Transcripts()}");
+        Assert.True(await slow! == "200", $"the request in flight at {A} during the planned hand-over got {await slow}\n{pair.Transcripts()}");
         Assert.False(pair.HAProxyRuns(A), $"{A}'s HAProxy still runs after its agent stopped with --stop-haproxy-on-exit.");
-        Assert.Contains("before stopping HAProxy: a peer holds each of them", pair.Agent(A).Error, StringComparison.Ordinal);
+        Assert.True(pair.Agent(A).Error.Contains("before stopping HAProxy: drained; a peer holds each of them", StringComparison.Ordinal), pair.Agent(A).Error);
         await WaitForStatusHolderAsync(pair, B);
     }
 

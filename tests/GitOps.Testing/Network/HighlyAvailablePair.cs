@@ -40,6 +40,8 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
     private readonly Dictionary<string, GitOpsProcess> agents = new(StringComparer.Ordinal);
     private readonly string root;
     private string store = "";
+
+    private string SlowStartedPath => Path.Combine(root, "slow-started");
     private Process? backend;
     private GitRepoBuilder? repo;
 
@@ -173,6 +175,24 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
         return await loop.StopAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends one request for the backend's slow page (answered a second after it starts) from the client and returns once
+    /// the backend has begun it, that is, while it is in flight at the host holding the address. The task ends with the HTTP status ("000" when it failed).
+    /// </summary>
+    public async Task<Task<string>> StartSlowRequestAsync(CancellationToken cancellationToken = default)
+    {
+        File.Delete(SlowStartedPath);
+        var request = Client.RunAsync(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", $"http://{VirtualAddress}/cgi-bin/slow"], cancellationToken);
+        await Poll.UntilAsync(() => File.Exists(SlowStartedPath) || request.IsCompleted, "the backend began the slow request", TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        return Answer(request);
+
+        static async Task<string> Answer(Task<GitOps.Processes.ProcessResult> request)
+        {
+            var result = await request.ConfigureAwait(false);
+            return result.StandardOutput.Trim() is { Length: > 0 } status ? status : "000";
+        }
+    }
+
     /// <summary>Runs <c>gitops arguments… --store &lt;store&gt;</c> to completion; returns its standard output.</summary>
     public async Task<string> RunCliAsync(params string[] arguments)
     {
@@ -282,6 +302,15 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
         var site = Path.Combine(root, "site");
         Directory.CreateDirectory(site);
         File.WriteAllText(Path.Combine(site, "index.html"), "served by the backend\n");
+        // A slow page: marks its start in a file (the namespaces share the file system), answers a second later.
+        var cgi = Path.Combine(site, "cgi-bin");
+        Directory.CreateDirectory(cgi);
+        var slow = Path.Combine(cgi, "slow");
+        File.WriteAllText(slow, $"#!/bin/sh\ntouch '{SlowStartedPath}'\nsleep 1\nprintf 'Content-Type: text/plain\\r\\n\\r\\nslow\\n'\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(slow, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
         backend = ns.Prepare("busybox", "httpd", "-f", "-p", Backend + ":80", "-h", site);
         backend.Start();
     }
