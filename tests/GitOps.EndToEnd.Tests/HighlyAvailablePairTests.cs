@@ -40,10 +40,14 @@ public sealed class HighlyAvailablePairTests(ITestOutputHelper output)
         output.WriteLine($"HAProxy killed: {killed}");
         Assert.True(killed.Failed <= AllowedFailures, $"HAProxy killed: {killed}\n{pair.Transcripts()}");
 
-        // The agent starts HAProxy again; keepalived's check passes twice, then lb-a takes the address back.
-        var back = await pair.MeasureAsync(() => Task.CompletedTask, ct => pair.HoldsAloneAsync(A, ct), Bound);
+        // The agent starts HAProxy again; keepalived's check passes twice, lb-a is a healthy backup, and lb-b's agent hands
+        // the address back once the requests under way at lb-b (a slow one among them) are done.
+        Task<string>? slowAtB = null;
+        var back = await pair.MeasureAsync(async () => slowAtB = await pair.StartSlowRequestAsync(), ct => pair.HoldsAloneAsync(A, ct), Bound);
         output.WriteLine($"back after HAProxy restarted: {back}");
         Assert.True(back.Failed == 0, $"back to {A} after its HAProxy restarted: {back}\n{pair.Transcripts()}");
+        Assert.True(await slowAtB! == "200", $"the slow request during the hand-back got {await slowAtB}\n{pair.Transcripts()}");
+        Assert.True(pair.Agent(B).Error.Contains($"back to {A}, a host of higher preference that is healthy again: drained; {A} holds it", StringComparison.Ordinal), pair.Agent(B).Error);
 
         await WaitForStatusHolderAsync(pair, A);
         var history = await pair.RunCliAsync("history", "--limit", "100");
@@ -54,7 +58,7 @@ public sealed class HighlyAvailablePairTests(ITestOutputHelper output)
         Assert.Matches(new Regex($@"/24  {A}  fault: interface eth0 is down"), moves);
         Assert.Matches(new Regex($@"/24  {A}  fault: this host's HAProxy does not answer"), moves);
         Assert.True(Regex.Matches(moves, $@"/24  {B}  acquired: master").Count >= 2, moves);
-        Assert.True(Regex.Matches(moves, $@"/24  {B}  released: backup").Count >= 2, moves);
+        Assert.True(Regex.Matches(moves, $@"/24  {B}  released: handed back to {A}").Count >= 2, moves);
 
         // Planned hand-over: the stopping agent lets the requests under way finish (a slow one among them), gives the
         // address to lb-b, waits until lb-b holds it, then stops HAProxy.

@@ -77,10 +77,24 @@ public static class KeepalivedConfigRenderer
         text.Append("}\n");
         foreach (var group in groups)
         {
+            // The agent's hand-back: 1 in this file puts the instance in FAULT (weight 0), giving the address away.
+            text.Append('\n');
+            text.Append("track_file ").Append(InstanceName(group)).Append("_yield {\n");
+            text.Append("    file \"").Append(paths.YieldFilePath(InstanceName(group))).Append("\"\n");
+            text.Append("    weight 0\n");
+            text.Append("    init_file 0 overwrite\n");
+            text.Append("}\n");
+        }
+
+        foreach (var group in groups)
+        {
             var own = Address(addresses.GetValueOrDefault(host), host);
             text.Append('\n');
             text.Append("vrrp_instance ").Append(InstanceName(group)).Append(" {\n");
             text.Append("    state BACKUP\n");
+            // A recovered host of higher preference never takes the address by itself: that would cut the requests under
+            // way at the holder. The holder's agent hands it back once they are done (see the agent's hand-back).
+            text.Append("    nopreempt\n");
             text.Append("    interface ").Append(Interface(group.Interface)).Append('\n');
             text.Append("    virtual_router_id ").Append(group.RouterId.ToString(CultureInfo.InvariantCulture)).Append('\n');
             text.Append("    priority ").Append(PriorityOf(group, host).ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -99,6 +113,9 @@ public static class KeepalivedConfigRenderer
             text.Append("    }\n");
             text.Append("    track_script {\n");
             text.Append("        ").Append(CheckName).Append('\n');
+            text.Append("    }\n");
+            text.Append("    track_file {\n");
+            text.Append("        ").Append(InstanceName(group)).Append("_yield\n");
             text.Append("    }\n");
             text.Append("    notify \"").Append(paths.NotifyScriptPath).Append("\"\n");
             text.Append("}\n");

@@ -44,6 +44,12 @@ public sealed record KeepalivedPaths
     /// <summary>State changes appended by the notify hook, one line each, which the agent records as events.</summary>
     public string NotifyLogPath => Path.Combine(Directory, "notify.log");
 
+    /// <summary>
+    /// The file keepalived tracks for VRRP instance <paramref name="instance"/> (weight 0): 1 puts the instance in FAULT,
+    /// which gives its address away (the agent's hand-back to a preferred host), 0 lets it take part again.
+    /// </summary>
+    public string YieldFilePath(string instance) => Path.Combine(Directory, "yield-" + instance);
+
     /// <summary>How far the agent has recorded <see cref="NotifyLogPath"/> (a byte offset), so a restarted agent records nothing twice.</summary>
     public string NotifyOffsetPath => Path.Combine(Directory, "notify.offset");
 }

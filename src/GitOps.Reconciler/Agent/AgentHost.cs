@@ -9,6 +9,7 @@ using GitOps.Docker.Discovery;
 using GitOps.EventStore;
 using GitOps.HAProxy.Apply;
 using GitOps.HAProxy.Runtime;
+using GitOps.Keepalived.Runtime;
 using GitOps.Processes;
 using GitOps.Reconciler.Discovery;
 using Microsoft.Extensions.Logging;
@@ -118,6 +119,7 @@ public sealed class AgentHost
         await using var addresses = new VirtualAddressKeeper(store, Options, time, loggerFactory);
         keeper = addresses;
         var notices = Task.Run(() => RecordNoticesAsync(addresses, stopping.Token), CancellationToken.None);
+        var handBacks = Task.Run(() => HandBackAsync(addresses, stopping.Token), CancellationToken.None);
         Task? watch = null;
         try
         {
@@ -148,7 +150,7 @@ public sealed class AgentHost
         finally
         {
             await stopping.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(watch ?? Task.CompletedTask, discovery, recheck, notices).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(watch ?? Task.CompletedTask, discovery, recheck, notices, handBacks).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             hostFacts = null;
             if (Options.StopHAProxyOnShutdown)
             {
@@ -697,6 +699,76 @@ public sealed class AgentHost
     }
 
     /// <summary>
+    /// Every <see cref="AgentOptions.HandBackCheckInterval"/>: for each address this host holds, when a host of higher
+    /// preference in its group was last recorded as a healthy backup, hands the address back to it (keepalived runs with
+    /// <c>nopreempt</c>, so the address only moves once the requests under way here are done). A hand-back the preferred
+    /// host did not take is not tried again until that host records something new.
+    /// </summary>
+    private async Task HandBackAsync(VirtualAddressKeeper addresses, CancellationToken cancellationToken)
+    {
+        var refused = new HashSet<Guid>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Options.HandBackCheckInterval, time, cancellationToken).ConfigureAwait(false);
+                foreach (var (instance, group) in addresses.Groups)
+                {
+                    if (!addresses.Holds(instance))
+                    {
+                        continue;
+                    }
+
+                    foreach (var peer in group.Hosts.TakeWhile(h => h != Options.Host))
+                    {
+                        var newest = await NewestMoveAsync(peer, group.Cidr, cancellationToken).ConfigureAwait(false);
+                        if (newest is not { Data: VirtualAddressReleased { State: KeepalivedNotice.Backup } } || refused.Contains(newest.EventId))
+                        {
+                            continue;
+                        }
+
+                        var since = time.GetUtcNow();
+                        var (handedBack, outcome) = await addresses.HandBackAsync(
+                            instance, peer, ct => PeersHoldAsync([group.Cidr], [peer], since, ct), Options.HandBackTimeout, cancellationToken).ConfigureAwait(false);
+                        if (!handedBack)
+                        {
+                            refused.Add(newest.EventId);
+                        }
+
+                        AgentLog.HandedBack(logger, Options.Host, group.Cidr, peer, outcome);
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A store outage must not end the checks: the next round tries again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref failedSteps);
+                AgentLog.HandBackFailed(logger, Options.Host, ex);
+            }
+        }
+    }
+
+    /// <summary>The newest virtual-address event <paramref name="host"/> recorded for <paramref name="cidr"/>, among its last 50 events.</summary>
+    private async Task<RecordedEvent?> NewestMoveAsync(string host, string cidr, CancellationToken cancellationToken)
+    {
+        await foreach (var recorded in store.ReadStreamAsync(StreamNames.HostFacts(host), ReadDirection.Backwards, maxCount: 50, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (recorded.Data is VirtualAddressEvent move && move.Address == cidr)
+            {
+                return recorded;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// A planned stop: gives this host's virtual addresses to its peers (stopping keepalived releases them and tells the
     /// peers at once) and waits, bounded by <see cref="AgentOptions.HandOverTimeout"/>, until another host records that it
     /// holds each of them, so HAProxy stops only once no client is sent here any more.
@@ -719,7 +791,8 @@ public sealed class AgentHost
             drained = await addresses.DrainAsync(Options.HandOverDrainTimeout, deadline.Token).ConfigureAwait(false);
             await addresses.StopAsync(deadline.Token).ConfigureAwait(false);
             await addresses.RecordNoticesAsync(deadline.Token).ConfigureAwait(false);
-            while (!await PeersHoldAsync(held, since, deadline.Token).ConfigureAwait(false))
+            var peers = desiredInForce?.State.Settings.VirtualAddresses.Where(g => held.Contains(g.Cidr)).SelectMany(g => g.Hosts).Where(h => h != Options.Host).Distinct().ToList() ?? [];
+            while (!await PeersHoldAsync(held, peers, since, deadline.Token).ConfigureAwait(false))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50), time, deadline.Token).ConfigureAwait(false);
             }
@@ -738,10 +811,9 @@ public sealed class AgentHost
         AgentLog.HandedOver(logger, Options.Host, string.Join(", ", held), $"{drained}; {outcome}");
     }
 
-    /// <summary>True when, for every address, another host of its group recorded taking it after <paramref name="since"/>.</summary>
-    private async Task<bool> PeersHoldAsync(IReadOnlyList<string> cidrs, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>True when, for every address, one of <paramref name="peers"/> recorded taking it after <paramref name="since"/>.</summary>
+    private async Task<bool> PeersHoldAsync(IReadOnlyList<string> cidrs, IReadOnlyList<string> peers, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var peers = desiredInForce?.State.Settings.VirtualAddresses.Where(g => cidrs.Contains(g.Cidr)).SelectMany(g => g.Hosts).Where(h => h != Options.Host).Distinct().ToList() ?? [];
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var peer in peers)
         {

@@ -65,6 +65,15 @@ public sealed record AgentOptions
     public TimeSpan HandOverTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How often an agent whose host holds a virtual address checks whether a host of higher preference in its group is
+    /// healthy again (its agent recorded it as a backup), to hand the address back to it.
+    /// </summary>
+    public TimeSpan HandBackCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a hand-back waits for the preferred host to take the address before this host takes part again.</summary>
+    public TimeSpan HandBackTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// The longest a planned hand-over waits for the connections open on this host's virtual addresses to finish before it
     /// moves them (new ones are turned away meanwhile, and retried by their clients a second later at the peer).
     /// </summary>

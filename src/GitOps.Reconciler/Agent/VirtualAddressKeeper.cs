@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using GitOps.Core.Desired;
 using GitOps.Core.Events;
 using GitOps.EventStore;
@@ -30,6 +31,10 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     private readonly Lazy<KeepalivedPaths> lazyPaths = new(() => new KeepalivedPaths(options.KeepalivedDirectory));
     private readonly string stream = StreamNames.HostFacts(options.Host);
     private readonly VirtualAddressDrain drain = new(time);
+    // Every instance's state as keepalived last reported it (MASTER, BACKUP, FAULT, STOP).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> states = new(StringComparer.Ordinal);
+    // Hand-backs under way or just done, by instance: the FAULT they cause is recorded as a release to that host.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset From, DateTimeOffset Until, string Peer)> handBacks = new(StringComparer.Ordinal);
     private KeepalivedSupervisor? supervisor;
     private Dictionary<string, VirtualAddressModel> groups = new(StringComparer.Ordinal);
     // Every instance's latest group, kept after the group leaves: keepalived's last lines (STOP) may arrive afterwards.
@@ -133,6 +138,11 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
 
         var log = new NotifyLog(Paths);
         var (notices, end) = await log.ReadNewAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var notice in notices)
+        {
+            states[notice.Instance] = notice.State;
+        }
+
         var events = notices
             .Select(n => (Notice: n, Event: ToEvent(n)))
             .Where(p => p.Event is not null)
@@ -178,10 +188,64 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
             : $"drained for {bound.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s, {open.ToString(CultureInfo.InvariantCulture)} connection(s) still open";
     }
 
+    /// <summary>Whether keepalived last reported <paramref name="instance"/> as MASTER (this host holds its address).</summary>
+    public bool Holds(string instance) => states.TryGetValue(instance, out var state) && state == KeepalivedNotice.Master;
+
+    /// <summary>
+    /// Gives the address of <paramref name="instance"/> back to <paramref name="peer"/>, a host of higher preference that
+    /// is healthy again (keepalived runs with <c>nopreempt</c>, so a recovered host never takes an address by itself and
+    /// cuts the requests under way): drains (<see cref="DrainAsync"/>), puts the instance in FAULT through its track file,
+    /// waits, at most <paramref name="bound"/>, until <paramref name="peerHolds"/> says the peer took it, then lets the
+    /// instance take part again as a backup. Returns true when the peer took it, and how it went in words for the log.
+    /// </summary>
+    public async Task<(bool HandedBack, string Outcome)> HandBackAsync(
+        string instance, string peer, Func<CancellationToken, Task<bool>> peerHolds, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peerHolds);
+        var group = groups[instance];
+        IPAddress[] address = [IPAddress.Parse(group.Address)];
+        var yieldFile = Paths.YieldFilePath(instance);
+        var from = time.GetUtcNow();
+        handBacks[instance] = (from, DateTimeOffset.MaxValue, peer);
+        var drained = "not drained";
+        try
+        {
+            if (await drain.CloseAsync(address, cancellationToken).ConfigureAwait(false) is { } impossible)
+            {
+                drained = $"not drained: {impossible}";
+            }
+            else
+            {
+                var open = await drain.WaitUntilIdleAsync(address, TimeSpan.FromMilliseconds(10), options.HandOverDrainTimeout, cancellationToken).ConfigureAwait(false);
+                drained = open == 0 ? "drained" : $"{open.ToString(CultureInfo.InvariantCulture)} connection(s) still open after the drain";
+            }
+
+            await File.WriteAllTextAsync(yieldFile, "1\n", cancellationToken).ConfigureAwait(false);
+            var deadline = time.GetUtcNow() + bound;
+            while (!await peerHolds(cancellationToken).ConfigureAwait(false))
+            {
+                if (time.GetUtcNow() >= deadline)
+                {
+                    return (false, $"{drained}; {peer} did not take it within {bound.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s, so this host takes part again");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            return (true, $"{drained}; {peer} holds it");
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(yieldFile, "0\n", CancellationToken.None).ConfigureAwait(false);
+            await drain.OpenAsync(address, CancellationToken.None).ConfigureAwait(false);
+            handBacks[instance] = (from, time.GetUtcNow() + TimeSpan.FromSeconds(1), peer);
+        }
+    }
+
     /// <summary>Ends a drain: new clients of the addresses are let in again (on this host, when it holds one later).</summary>
     public Task UndrainAsync(CancellationToken cancellationToken) => drain.OpenAsync(DrainedAddresses(), cancellationToken);
 
-    private System.Net.IPAddress[] DrainedAddresses() => [.. groups.Values.Select(g => System.Net.IPAddress.Parse(g.Address)).Distinct()];
+    private IPAddress[] DrainedAddresses() => [.. groups.Values.Select(g => IPAddress.Parse(g.Address)).Distinct()];
 
     /// <summary>Stops keepalived when it runs (releasing the addresses it holds) and forgets its configuration.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -245,6 +309,11 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
             {
                 Host = options.Host, Address = group.Cidr, At = notice.At, State = notice.State, Priority = notice.Priority,
                 Reason = "keepalived stopped on this host (agent stopping, or the host left the group)",
+            },
+            KeepalivedNotice.Fault when handBacks.TryGetValue(notice.Instance, out var handBack) && notice.At >= handBack.From && notice.At <= handBack.Until => new VirtualAddressReleased
+            {
+                Host = options.Host, Address = group.Cidr, At = notice.At, State = notice.State, Priority = notice.Priority,
+                Reason = $"handed back to {handBack.Peer}, a host of higher preference that is healthy again (after the requests under way here finished)",
             },
             _ => new VirtualAddressFaulted
             {
