@@ -79,9 +79,9 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = LogEventIds.Agent + 35, Level = LogLevel.Information, Message = "Agent for host {Host}: handing {Addresses} over before stopping HAProxy: {Outcome}")]
     public static partial void HandedOver(ILogger logger, string host, string addresses, string outcome);
 
-    [LoggerMessage(EventId = LogEventIds.Agent + 36, Level = LogLevel.Information, Message = "Agent for host {Host}: handing {Address} back to {Peer}, a host of higher preference that is healthy again: {Outcome}")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 40, Level = LogLevel.Information, Message = "Agent for host {Host}: handing {Address} back to {Peer}, a host of higher preference that is healthy again: {Outcome}")]
     public static partial void HandedBack(ILogger logger, string host, string address, string peer, string outcome);
 
-    [LoggerMessage(EventId = LogEventIds.Agent + 37, Level = LogLevel.Error, Message = "Agent for host {Host}: checking whether to hand a virtual address back failed; retrying")]
+    [LoggerMessage(EventId = LogEventIds.Agent + 41, Level = LogLevel.Error, Message = "Agent for host {Host}: checking whether to hand a virtual address back failed; retrying")]
     public static partial void HandBackFailed(ILogger logger, string host, Exception exception);
 }
