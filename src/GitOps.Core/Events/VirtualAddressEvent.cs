@@ -15,7 +15,7 @@ public abstract record VirtualAddressEvent : IEvent
     /// <summary>Why, in words an operator reads in <c>gitops history</c>.</summary>
     public required string Reason { get; init; }
 
-    /// <summary>When keepalived changed state (the notify hook's clock), which may precede the recording.</summary>
+    /// <summary>When keepalived changed state (as the reader of its notify FIFO saw it), which may precede the recording.</summary>
     public required DateTimeOffset At { get; init; }
 
     /// <summary>keepalived's state word behind the event: MASTER, BACKUP, FAULT or STOP.</summary>

@@ -25,7 +25,7 @@ public static class KeepalivedConfigRenderer
     /// <summary>Seconds between adverts; fractions need VRRP version 3. Three missed adverts make a backup take over.</summary>
     public const string AdvertInterval = "0.2";
 
-    /// <summary>The VRRP instance name of a group: <c>gitops_&lt;router id&gt;</c>, which the notify hook reports back.</summary>
+    /// <summary>The VRRP instance name of a group: <c>gitops_&lt;router id&gt;</c>, which the notify FIFO reports back.</summary>
     public static string InstanceName(VirtualAddressModel group)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -65,6 +65,9 @@ public static class KeepalivedConfigRenderer
         text.Append("    vrrp_version 3\n");
         text.Append("    vrrp_garp_master_delay 1\n");
         text.Append("    vrrp_garp_master_repeat 3\n");
+        // One FIFO and one reader for every state change, so they are recorded in the order they happen.
+        text.Append("    vrrp_notify_fifo \"").Append(paths.NotifyFifoPath).Append("\"\n");
+        text.Append("    vrrp_notify_fifo_script \"").Append(paths.NotifyFifoScriptPath).Append("\"\n");
         text.Append("}\n\n");
         text.Append("vrrp_script ").Append(CheckName).Append(" {\n");
         text.Append("    script \"").Append(paths.CheckScriptPath).Append("\"\n");
@@ -117,7 +120,6 @@ public static class KeepalivedConfigRenderer
             text.Append("    track_file {\n");
             text.Append("        ").Append(InstanceName(group)).Append("_yield\n");
             text.Append("    }\n");
-            text.Append("    notify \"").Append(paths.NotifyScriptPath).Append("\"\n");
             text.Append("}\n");
         }
 
@@ -143,19 +145,58 @@ public static class KeepalivedConfigRenderer
         """;
 
     /// <summary>
-    /// The notify hook: keepalived calls it with <c>INSTANCE &lt;name&gt; &lt;state&gt; &lt;priority&gt;</c> on every state
-    /// change; it appends <c>&lt;unix ms&gt; &lt;name&gt; &lt;state&gt; &lt;priority&gt;</c> to the notify log and returns at once.
-    /// A file, not a socket: a line written while the agent is down waits for the agent instead of being lost, and the
-    /// hook never blocks keepalived.
+    /// The reader of keepalived's notify FIFO. keepalived runs it with the FIFO as its argument for as long as it runs and
+    /// writes <c>INSTANCE "&lt;name&gt;" &lt;state&gt; &lt;priority&gt;</c> to the FIFO on every state change, in the order they
+    /// happen; the reader appends <c>&lt;unix ms&gt; &lt;name&gt; &lt;state&gt; &lt;priority&gt;</c> to the notify log. (A
+    /// <c>notify</c> script is forked once per change, so two changes close together could be logged the wrong way round.)
+    /// A file, not a socket: a line written while the agent is down waits for the agent instead of being lost.
+    /// keepalived sends the reader SIGTERM when it stops and only then writes the STOP lines, so the reader reads on until
+    /// they have come and the FIFO has been quiet for 0.2 s. Readers follow one another through a lock on
+    /// <see cref="KeepalivedPaths.NotifyLockPath"/>: after a reload (which replaces the FIFO and the reader) or a restart,
+    /// the new one starts once the last has written its lines.
     /// </summary>
-    public static string RenderNotifyScript(string host, KeepalivedPaths paths)
+    public static string RenderNotifyFifoScript(string host, KeepalivedPaths paths, string flockProgram)
     {
         ArgumentNullException.ThrowIfNull(paths);
         return $$"""
-            #!/bin/sh
-            # keepalived's notify hook for host {{Name(host)}}, written by its gitops agent, which records every line as an event.
-            # Called as: notify.sh INSTANCE|GROUP <name> <MASTER|BACKUP|FAULT|STOP> <priority>
-            printf '%s %s %s %s\n' "$(date +%s%3N)" "$2" "$3" "${4:-0}" >> '{{FilePath(paths.NotifyLogPath)}}'
+            #!/bin/bash
+            # Reader of keepalived's notify FIFO for host {{Name(host)}}, written by its gitops agent, which records every line as an event.
+            # keepalived runs it with the FIFO as its argument and writes one line per state change, in the order they happen:
+            #   INSTANCE "<name>" <MASTER|BACKUP|FAULT|STOP> <priority>
+            # Each is appended to the notify log as: <unix ms> <name> <state> <priority>. Other lines (GROUP, priority changes) are skipped.
+            set -f
+            log='{{FilePath(paths.NotifyLogPath)}}'
+            stopping= stopped=
+            # keepalived sends SIGTERM when it reloads or stops; stopping, it writes the STOP lines after it: the reader reads on.
+            trap 'stopping=1' TERM
+            # Open the FIFO first: a reload closes and replaces it, and lines in it are lost unless a reader has it open.
+            exec 9<"${1:?keepalived passes the FIFO as the argument}"
+            # One reader at a time: after a reload or a restart this one waits until the last has written its lines.
+            exec 8>>'{{FilePath(paths.NotifyLockPath)}}'
+            '{{FilePath(flockProgram)}}' -w 5 8 || :
+            record() {
+                [[ $1 == INSTANCE && $3 =~ ^(MASTER|BACKUP|FAULT|STOP)$ && $4 =~ ^[0-9]+$ ]] || return 0
+                # keepalived quotes the name; EPOCHREALTIME is seconds and microseconds, the separator depending on the locale.
+                local name=${2//\"/} now=${EPOCHREALTIME//[!0-9]/}
+                [[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || return 0
+                [[ $3 != STOP ]] || stopped=1
+                printf '%s %s %s %s\n' "${now:0:-3}" "$name" "$3" "$4" >> "$log"
+            }
+            pending=
+            while :; do
+                # Running: wait for a line as long as it takes. Stopping: wait for the STOP lines, then until the FIFO is
+                # quiet for 0.2 s (keepalived closes it only once the reader has exited, and kills the reader 1 s after SIGTERM).
+                if [[ -z $stopping ]]; then limit=(); elif [[ -z $stopped ]]; then limit=(-t 0.8); else limit=(-t 0.2); fi
+                if IFS= read -r "${limit[@]}" chunk <&9; then
+                    record $pending$chunk
+                    pending=
+                else
+                    # A timeout keeps what it read of a line. The end of the FIFO (closed by a reload) or quiet ends the reader.
+                    status=$?
+                    pending+=$chunk
+                    [[ $status -gt 128 && -n $pending ]] || break
+                fi
+            done
 
             """;
     }

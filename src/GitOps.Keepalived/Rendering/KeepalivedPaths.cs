@@ -3,8 +3,8 @@ using GitOps.Core.Validation;
 namespace GitOps.Keepalived.Rendering;
 
 /// <summary>
-/// Where one agent's keepalived keeps its files: configuration, scripts, the notify log and its three pid files, all
-/// in one directory of the agent's own (never keepalived's defaults under <c>/run</c>, so several hosts' agents can
+/// Where one agent's keepalived keeps its files: configuration, scripts, the notify FIFO, the notify log and its three pid
+/// files, all in one directory of the agent's own (never keepalived's defaults under <c>/run</c>, so several hosts' agents can
 /// share a machine). Every path is checked to be a plain absolute path, since the rendered configuration and the
 /// scripts quote them.
 /// </summary>
@@ -38,10 +38,22 @@ public sealed record KeepalivedPaths
     /// <summary>The health check keepalived runs every second: passes while this host's HAProxy answers its admin socket.</summary>
     public string CheckScriptPath => Path.Combine(Directory, "check-haproxy.sh");
 
-    /// <summary>The hook keepalived runs on every state change; it appends a line to <see cref="NotifyLogPath"/>.</summary>
-    public string NotifyScriptPath => Path.Combine(Directory, "notify.sh");
+    /// <summary>
+    /// The FIFO keepalived writes every state change to, in the order they happen (<c>vrrp_notify_fifo</c>); keepalived
+    /// creates it when it starts and removes it when it stops.
+    /// </summary>
+    public string NotifyFifoPath => Path.Combine(Directory, "notify.fifo");
 
-    /// <summary>State changes appended by the notify hook, one line each, which the agent records as events.</summary>
+    /// <summary>
+    /// The one reader of <see cref="NotifyFifoPath"/>, which keepalived runs for as long as it runs
+    /// (<c>vrrp_notify_fifo_script</c>); it appends each line to <see cref="NotifyLogPath"/>.
+    /// </summary>
+    public string NotifyFifoScriptPath => Path.Combine(Directory, "notify-fifo.sh");
+
+    /// <summary>Held by the running <see cref="NotifyFifoScriptPath"/>, so that after a reload or restart the next one waits for the last.</summary>
+    public string NotifyLockPath => Path.Combine(Directory, "notify.lock");
+
+    /// <summary>State changes appended by <see cref="NotifyFifoScriptPath"/>, one line each, which the agent records as events.</summary>
     public string NotifyLogPath => Path.Combine(Directory, "notify.log");
 
     /// <summary>

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace GitOps.Keepalived.Runtime;
 
 /// <summary>
-/// One state change keepalived reported through the notify hook: a line <c>&lt;unix ms&gt; &lt;instance&gt; &lt;state&gt;
-/// &lt;priority&gt;</c> of the notify log, with the byte offset just past it (what the agent records as done).
+/// One state change keepalived reported through its notify FIFO, as the FIFO's reader logged it: a line <c>&lt;unix ms&gt;
+/// &lt;instance&gt; &lt;state&gt; &lt;priority&gt;</c> of the notify log, with the byte offset just past it (what the agent records as done).
 /// </summary>
 public sealed record KeepalivedNotice(DateTimeOffset At, string Instance, string State, int Priority, long EndOffset)
 {

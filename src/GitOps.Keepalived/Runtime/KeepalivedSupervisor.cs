@@ -144,6 +144,7 @@ public sealed partial class KeepalivedSupervisor : IAsyncDisposable
     {
         var path = ProcessRunner.FindOnPath(program)
             ?? throw new ProcessStartException(program, new FileNotFoundException($"'{program}' was not found (looked on PATH and in /usr/sbin). Install keepalived with deploy/setup.sh."));
+        RemoveStaleFifo();
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var process = OwnSession.Start(
             path,
@@ -236,6 +237,20 @@ public sealed partial class KeepalivedSupervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Removes what an earlier keepalived left at the notify FIFO's path (it removes its FIFO when it stops, not when it is
+    /// killed). keepalived uses whatever it finds there: a FIFO left behind would do, but a regular file in its place
+    /// would take every state change while the reader, finding its end at once, records none.
+    /// </summary>
+    private void RemoveStaleFifo()
+    {
+        if (File.Exists(paths.NotifyFifoPath))
+        {
+            File.Delete(paths.NotifyFifoPath);
+            LogStaleFifoRemoved(logger, paths.NotifyFifoPath);
+        }
+    }
+
     private Task<bool> WaitForExitAsync(int process, CancellationToken cancellationToken) =>
         PosixSignals.WaitForExitAsync(process, StopTimeout, time, cancellationToken);
 
@@ -278,4 +293,7 @@ public sealed partial class KeepalivedSupervisor : IAsyncDisposable
 
     [LoggerMessage(EventId = LogEventIds.Keepalived + 7, Level = LogLevel.Debug, Message = "keepalived: {Line}")]
     private static partial void LogOutput(ILogger logger, string line);
+
+    [LoggerMessage(EventId = LogEventIds.Keepalived + 8, Level = LogLevel.Information, Message = "Removed {Path}, left by an earlier keepalived; the one starting now makes a new notify FIFO")]
+    private static partial void LogStaleFifoRemoved(ILogger logger, string path);
 }

@@ -5,8 +5,8 @@ using GitOps.Keepalived.Rendering;
 namespace GitOps.Keepalived.Runtime;
 
 /// <summary>
-/// The notify log the hook appends to, read from where the agent last left off (<see cref="KeepalivedPaths.NotifyOffsetPath"/>),
-/// so that a line written while no agent ran is recorded by the next one, and none twice. Only whole lines are read.
+/// The notify log the reader of keepalived's notify FIFO appends to, read from where the agent last left off
+/// (<see cref="KeepalivedPaths.NotifyOffsetPath"/>), so that a line written while no agent ran is recorded by the next one, and none twice. Only whole lines are read.
 /// </summary>
 public sealed class NotifyLog(KeepalivedPaths paths)
 {

@@ -674,7 +674,7 @@ public sealed class AgentHost
         await keeper.ConvergeAsync(desiredInForce.Value.State, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every <see cref="AgentOptions.NoticeInterval"/>, records what keepalived's notify hook wrote.</summary>
+    /// <summary>Every <see cref="AgentOptions.NoticeInterval"/>, records the state changes the notify log gained.</summary>
     private async Task RecordNoticesAsync(VirtualAddressKeeper addresses, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)

@@ -58,7 +58,7 @@ public sealed record AgentOptions
     /// <summary>The keepalived program, run while this host belongs to a virtual-address group: a name looked up on PATH (and /usr/sbin) or a path.</summary>
     public string KeepalivedProgram { get; init; } = "keepalived";
 
-    /// <summary>How often the notify hook's log is read for keepalived's state changes to record.</summary>
+    /// <summary>How often the notify log is read for keepalived's state changes to record.</summary>
     public TimeSpan NoticeInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a planned hand-over (stopping with <see cref="StopHAProxyOnShutdown"/>) waits for a peer to hold the addresses before HAProxy stops anyway.</summary>

@@ -19,9 +19,10 @@ namespace GitOps.Reconciler.Agent;
 /// directory, checks it with <c>keepalived --config-test</c>, and starts keepalived, or reloads it (SIGHUP) when the
 /// groups change in Git; stops it, which releases the address first, when the host leaves every group.</item>
 /// <item>Sets <c>net.ipv4.ip_nonlocal_bind</c> (and IPv6's) so HAProxy can bind a virtual address the host does not hold.</item>
-/// <item>Turns the notify hook's lines into <see cref="VirtualAddressAcquired"/>, <see cref="VirtualAddressReleased"/> and
-/// <see cref="VirtualAddressFaulted"/> on <c>host-&lt;host&gt;</c>, under ids derived from the line's place in the log, so a
-/// restarted agent records nothing twice and what happened while no agent ran is recorded late, with its own time.</item>
+/// <item>Turns the lines of keepalived's notify FIFO (as its reader logged them) into <see cref="VirtualAddressAcquired"/>,
+/// <see cref="VirtualAddressReleased"/> and <see cref="VirtualAddressFaulted"/> on <c>host-&lt;host&gt;</c>, under ids derived
+/// from the line's place in the log, so a restarted agent records nothing twice and what happened while no agent ran is
+/// recorded late, with its own time.</item>
 /// </list>
 /// </summary>
 internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions options, TimeProvider time, ILoggerFactory loggerFactory) : IAsyncDisposable
@@ -80,8 +81,10 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
         Directory.CreateDirectory(Paths.Directory);
         var socat = GitOps.Processes.ProcessRunner.FindOnPath("socat")
             ?? throw new InvalidOperationException("'socat' was not found on PATH; keepalived's health check of HAProxy needs it. Install it with deploy/setup.sh.");
+        var flock = GitOps.Processes.ProcessRunner.FindOnPath("flock")
+            ?? throw new InvalidOperationException("'flock' (util-linux) was not found on PATH; the reader of keepalived's notify FIFO needs it. Install util-linux.");
         await WriteScriptAsync(Paths.CheckScriptPath, KeepalivedConfigRenderer.RenderCheckScript(options.Host, options.AdminSocketPath, socat), cancellationToken).ConfigureAwait(false);
-        await WriteScriptAsync(Paths.NotifyScriptPath, KeepalivedConfigRenderer.RenderNotifyScript(options.Host, Paths), cancellationToken).ConfigureAwait(false);
+        await WriteScriptAsync(Paths.NotifyFifoScriptPath, KeepalivedConfigRenderer.RenderNotifyFifoScript(options.Host, Paths, flock), cancellationToken).ConfigureAwait(false);
 
         var candidate = Paths.ConfigPath + ".new";
         await File.WriteAllTextAsync(candidate, text, cancellationToken).ConfigureAwait(false);
@@ -126,7 +129,7 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     }
 
     /// <summary>
-    /// Records the notify hook's new lines as events; returns how many were recorded. Waits for the first
+    /// Records the notify log's new lines as events; returns how many were recorded. Waits for the first
     /// <see cref="ConvergeAsync"/>: the lines name VRRP instances, which only the groups tell the addresses of.
     /// </summary>
     public async Task<int> RecordNoticesAsync(CancellationToken cancellationToken)

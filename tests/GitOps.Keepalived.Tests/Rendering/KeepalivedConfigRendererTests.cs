@@ -51,7 +51,7 @@ public sealed class KeepalivedConfigRendererTests : IDisposable
         var paths = new KeepalivedPaths("/run/gitops-keepalived/lb-a");
 
         Golden.AssertMatches("pair", "check-haproxy.sh", KeepalivedConfigRenderer.RenderCheckScript("lb-a", "/run/gitops-haproxy/lb-a/admin.sock", "/usr/bin/socat"));
-        Golden.AssertMatches("pair", "notify.sh", KeepalivedConfigRenderer.RenderNotifyScript("lb-a", paths));
+        Golden.AssertMatches("pair", "notify-fifo.sh", KeepalivedConfigRenderer.RenderNotifyFifoScript("lb-a", paths, "/usr/bin/flock"));
     }
 
     [Theory]
@@ -65,7 +65,7 @@ public sealed class KeepalivedConfigRendererTests : IDisposable
 
         var paths = new KeepalivedPaths(directory);
         await File.WriteAllTextAsync(paths.CheckScriptPath, KeepalivedConfigRenderer.RenderCheckScript(host, "/run/gitops-haproxy/admin.sock", "/usr/bin/socat"));
-        await File.WriteAllTextAsync(paths.NotifyScriptPath, KeepalivedConfigRenderer.RenderNotifyScript(host, paths));
+        await File.WriteAllTextAsync(paths.NotifyFifoScriptPath, KeepalivedConfigRenderer.RenderNotifyFifoScript(host, paths, "/usr/bin/flock"));
         await File.WriteAllTextAsync(paths.ConfigPath, KeepalivedConfigRenderer.Render(Pair(), host, paths));
 
         var result = await KeepalivedConfigChecker.CheckAsync(ns.Exec("keepalived"), paths.ConfigPath, CancellationToken.None);
@@ -117,6 +117,15 @@ public sealed class KeepalivedConfigRendererTests : IDisposable
         };
 
         Assert.Throws<ArgumentException>(() => KeepalivedConfigRenderer.Render(state, "lb-a", new KeepalivedPaths("/run/x")));
+    }
+
+    [Theory]
+    [InlineData("flock")]
+    [InlineData("/usr/bin/flock' -x; '/bin/sh")]
+    [InlineData("/usr/bin/flock\nrm -rf /")]
+    public void RenderNotifyFifoScript_UnsafeProgramPath_Throws(string program)
+    {
+        Assert.Throws<ArgumentException>(() => KeepalivedConfigRenderer.RenderNotifyFifoScript("lb-a", new KeepalivedPaths("/run/x"), program));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using GitOps.Core.Desired;
 using GitOps.Core.Desired.Loading;
 using GitOps.Keepalived.Rendering;
@@ -11,9 +12,10 @@ namespace GitOps.Keepalived.Tests.Runtime;
 
 /// <summary>
 /// Two real keepalived processes, each in a network namespace the test creates (linked by a veth pair), each checking a
-/// real HAProxy through its admin socket: the rendered configuration moves the address as the design says.
+/// real HAProxy through its admin socket: the rendered configuration moves the address as the design says, and the notify
+/// log records keepalived's state changes in keepalived's order.
 /// </summary>
-public sealed class KeepalivedPairTests
+public sealed partial class KeepalivedPairTests
 {
     private const string Settings = """
         apiVersion: gitops/v1
@@ -25,10 +27,24 @@ public sealed class KeepalivedPairTests
           - { address: 10.99.0.10/24, interface: eth0, hosts: [lb-a, lb-b] }
         """;
 
+    private const string ThreeGroupSettings = """
+        apiVersion: gitops/v1
+        kind: Settings
+        hosts:
+          - { name: lb-a, address: 10.99.0.11 }
+          - { name: lb-b, address: 10.99.0.12 }
+        virtualAddresses:
+          - { address: 10.99.0.10/24, interface: eth0, hosts: [lb-a, lb-b] }
+          - { address: 10.99.0.20/24, interface: eth0, hosts: [lb-a, lb-b] }
+          - { address: 10.99.0.30/24, interface: eth0, hosts: [lb-a, lb-b] }
+        """;
+
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
     [Fact]
     public async Task Pair_PreferredHostServes_HoldsTheAddressUntilItsHAProxyDies()
     {
-        var desired = DesiredStateLoader.Load([new RepositoryFile(DesiredStateLoader.SettingsPath, Settings)]).State!;
+        var desired = Load(Settings);
         var prefix = NetworkNamespace.NewPrefix();
         var root = Directory.CreateTempSubdirectory("gitops-keepalived-pair-").FullName;
         await using var a = await NetworkNamespace.CreateAsync(prefix + "-lb-a");
@@ -39,75 +55,184 @@ public sealed class KeepalivedPairTests
         KeepalivedSupervisor? keepalivedB = null;
         try
         {
-            await NetworkNamespace.IpAsync(["link", "add", prefix + "a", "type", "veth", "peer", "name", prefix + "b"]);
-            foreach (var (ns, end, address) in new[] { (a, prefix + "a", "10.99.0.11/24"), (b, prefix + "b", "10.99.0.12/24") })
-            {
-                await NetworkNamespace.IpAsync(["link", "set", end, "netns", ns.Name]);
-                await ns.IpAsync(["link", "set", end, "name", "eth0"]);
-                await ns.IpAsync(["addr", "add", address, "dev", "eth0"]);
-                await ns.IpAsync(["link", "set", "eth0", "up"]);
-            }
-
+            await LinkAsync(prefix, a, b);
             await haproxyA.StartAsync(haproxyA.MinimalConfig(LoopbackPorts.GetFree()));
             await haproxyB.StartAsync(haproxyB.MinimalConfig(LoopbackPorts.GetFree()));
             keepalivedA = await StartAsync(desired, "lb-a", a, haproxyA.AdminSocketPath, Path.Combine(root, "lb-a"));
             keepalivedB = await StartAsync(desired, "lb-b", b, haproxyB.AdminSocketPath, Path.Combine(root, "lb-b"));
 
-            await Poll.UntilAsync(async _ => await HoldsAsync(a) && !await HoldsAsync(b), "lb-a holds 10.99.0.10 and lb-b does not", TimeSpan.FromSeconds(15));
-            Assert.Contains(KeepalivedNotice.Master, await StatesAsync(Path.Combine(root, "lb-a")));
+            await Poll.UntilAsync(async _ => await HoldsAsync(a, "10.99.0.10") && !await HoldsAsync(b, "10.99.0.10"), "lb-a holds 10.99.0.10 and lb-b does not", Bound);
+            Assert.Contains(KeepalivedNotice.Master, (await RecordedAsync(Path.Combine(root, "lb-a"))).Select(n => n.State));
 
             await haproxyA.DisposeAsync();
 
-            await Poll.UntilAsync(async _ => await HoldsAsync(b) && !await HoldsAsync(a), "lb-b holds 10.99.0.10 once lb-a's HAProxy is gone", TimeSpan.FromSeconds(15));
-            Assert.Equal(KeepalivedNotice.Fault, (await StatesAsync(Path.Combine(root, "lb-a")))[^1]);
-            Assert.Equal(KeepalivedNotice.Master, (await StatesAsync(Path.Combine(root, "lb-b")))[^1]);
+            await Poll.UntilAsync(async _ => await HoldsAsync(b, "10.99.0.10") && !await HoldsAsync(a, "10.99.0.10"), "lb-b holds 10.99.0.10 once lb-a's HAProxy is gone", Bound);
+            await Poll.UntilAsync(async _ => (await RecordedAsync(Path.Combine(root, "lb-b"))) is [.., { State: KeepalivedNotice.Master }], "MASTER last in lb-b's notify log", Bound);
+            await Poll.UntilAsync(async _ => (await RecordedAsync(Path.Combine(root, "lb-a"))) is [.., { State: KeepalivedNotice.Fault }], "FAULT last in lb-a's notify log", Bound);
 
             await keepalivedB.StopAsync(CancellationToken.None);
 
-            await Poll.UntilAsync(async _ => !await HoldsAsync(b), "lb-b released 10.99.0.10 when its keepalived stopped", TimeSpan.FromSeconds(15));
+            await Poll.UntilAsync(async _ => !await HoldsAsync(b, "10.99.0.10"), "lb-b released 10.99.0.10 when its keepalived stopped", Bound);
         }
         finally
         {
-            foreach (var keepalived in new[] { keepalivedA, keepalivedB })
-            {
-                if (keepalived is not null)
-                {
-                    await keepalived.StopAsync(CancellationToken.None);
-                    await keepalived.DisposeAsync();
-                }
-            }
-
+            await StopAllAsync(keepalivedA, keepalivedB);
             Directory.Delete(root, recursive: true);
         }
     }
 
-    private static async Task<KeepalivedSupervisor> StartAsync(DesiredState desired, string host, NetworkNamespace ns, string adminSocket, string directory)
+    /// <summary>
+    /// Three groups, so every change comes three times within milliseconds: both hosts start, lb-a's link drops and
+    /// comes back at once (FAULT then BACKUP on both hosts, lb-b briefly MASTER), lb-a's keepalived stops (lb-b takes
+    /// over), lb-b's stops. Each host's notify log must hold exactly the changes keepalived printed, in its order, and
+    /// end with the STOP of every instance, which keepalived writes only after it has signalled the reader to stop.
+    /// lb-a starts over a regular file left at its FIFO's path, which keepalived would otherwise write into unread.
+    /// </summary>
+    [Fact]
+    public async Task Pair_QuickChangesThenShutdown_NotifyLogHasKeepalivedsOrderAndEndsWithStop()
+    {
+        var desired = Load(ThreeGroupSettings);
+        string[] instances = ["gitops_1", "gitops_2", "gitops_3"];
+        string[] addresses = ["10.99.0.10", "10.99.0.20", "10.99.0.30"];
+        var prefix = NetworkNamespace.NewPrefix();
+        var root = Directory.CreateTempSubdirectory("gitops-keepalived-order-").FullName;
+        var (directoryA, directoryB) = (Path.Combine(root, "lb-a"), Path.Combine(root, "lb-b"));
+        var (outputA, outputB) = (new KeepalivedOutput(), new KeepalivedOutput());
+        await using var a = await NetworkNamespace.CreateAsync(prefix + "-lb-a");
+        await using var b = await NetworkNamespace.CreateAsync(prefix + "-lb-b");
+        await using var haproxyA = new HAProxyFixture();
+        await using var haproxyB = new HAProxyFixture();
+        KeepalivedSupervisor? keepalivedA = null;
+        KeepalivedSupervisor? keepalivedB = null;
+        try
+        {
+            await LinkAsync(prefix, a, b);
+            await haproxyA.StartAsync(haproxyA.MinimalConfig(LoopbackPorts.GetFree()));
+            await haproxyB.StartAsync(haproxyB.MinimalConfig(LoopbackPorts.GetFree()));
+            Directory.CreateDirectory(directoryA);
+            await File.WriteAllTextAsync(new KeepalivedPaths(directoryA).NotifyFifoPath, "left by an earlier run\n");
+            keepalivedA = await StartAsync(desired, "lb-a", a, haproxyA.AdminSocketPath, directoryA, outputA);
+            keepalivedB = await StartAsync(desired, "lb-b", b, haproxyB.AdminSocketPath, directoryB, outputB);
+            await Poll.UntilAsync(async _ => await HoldsAllAsync(a, addresses), "lb-a holding the three addresses", Bound);
+
+            await a.IpAsync(["link", "set", "eth0", "down"]);
+            await a.IpAsync(["link", "set", "eth0", "up"]);
+            string[] afterFlap = [KeepalivedNotice.Backup, KeepalivedNotice.Master, KeepalivedNotice.Fault, KeepalivedNotice.Backup, KeepalivedNotice.Master];
+            await UntilRecordedAsync(directoryA, instances, afterFlap, "lb-a back to MASTER of each group after its link came back");
+            await Poll.UntilAsync(async _ => await HoldsAllAsync(a, addresses), "lb-a holding the three addresses again", Bound);
+
+            await keepalivedA.StopAsync(CancellationToken.None);
+            await UntilRecordedAsync(directoryA, instances, [.. afterFlap, KeepalivedNotice.Stop], "lb-a's STOP of each group");
+            await Poll.UntilAsync(async _ => await HoldsAllAsync(b, addresses), "lb-b holding the three addresses once lb-a stopped", Bound);
+            await Poll.UntilAsync(
+                async _ => (await RecordedAsync(directoryB)).Where(n => n.State != KeepalivedNotice.Stop).TakeLast(3).All(n => n.State == KeepalivedNotice.Master),
+                "lb-b's MASTER of each group in its notify log",
+                Bound);
+
+            await keepalivedB.StopAsync(CancellationToken.None);
+            await Poll.UntilAsync(async _ => (await RecordedAsync(directoryB)).Count(n => n.State == KeepalivedNotice.Stop) == 3, "lb-b's STOP of each group", Bound);
+
+            foreach (var (directory, output) in new[] { (directoryA, outputA), (directoryB, outputB) })
+            {
+                var recorded = (await RecordedAsync(directory)).Select(n => $"{n.Instance} {n.State}").ToList();
+                Assert.Equal(instances.Select(i => $"{i} {KeepalivedNotice.Stop}"), recorded[^3..]);
+                Assert.Equal(Entered(output), recorded[..^3]);
+            }
+        }
+        finally
+        {
+            await StopAllAsync(keepalivedA, keepalivedB);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static DesiredState Load(string settings) =>
+        DesiredStateLoader.Load([new RepositoryFile(DesiredStateLoader.SettingsPath, settings)]).State!;
+
+    /// <summary>A veth pair between the two namespaces, <c>eth0</c> at both ends, lb-a 10.99.0.11 and lb-b 10.99.0.12.</summary>
+    private static async Task LinkAsync(string prefix, NetworkNamespace a, NetworkNamespace b)
+    {
+        await NetworkNamespace.IpAsync(["link", "add", prefix + "a", "type", "veth", "peer", "name", prefix + "b"]);
+        foreach (var (ns, end, address) in new[] { (a, prefix + "a", "10.99.0.11/24"), (b, prefix + "b", "10.99.0.12/24") })
+        {
+            await NetworkNamespace.IpAsync(["link", "set", end, "netns", ns.Name]);
+            await ns.IpAsync(["link", "set", end, "name", "eth0"]);
+            await ns.IpAsync(["addr", "add", address, "dev", "eth0"]);
+            await ns.IpAsync(["link", "set", "eth0", "up"]);
+        }
+    }
+
+    private static async Task<KeepalivedSupervisor> StartAsync(DesiredState desired, string host, NetworkNamespace ns, string adminSocket, string directory, KeepalivedOutput? output = null)
     {
         Directory.CreateDirectory(directory);
         var paths = new KeepalivedPaths(directory);
         await WriteExecutableAsync(paths.CheckScriptPath, KeepalivedConfigRenderer.RenderCheckScript(host, adminSocket, Processes.ProcessRunner.FindOnPath("socat")!));
-        await WriteExecutableAsync(paths.NotifyScriptPath, KeepalivedConfigRenderer.RenderNotifyScript(host, paths));
+        await WriteExecutableAsync(paths.NotifyFifoScriptPath, KeepalivedConfigRenderer.RenderNotifyFifoScript(host, paths, Processes.ProcessRunner.FindOnPath("flock")!));
         await File.WriteAllTextAsync(paths.ConfigPath, KeepalivedConfigRenderer.Render(desired, host, paths));
 
         // The supervisor runs one program: this one enters the host's namespace, then becomes keepalived (same pid).
         var program = Path.Combine(directory, "keepalived-in-namespace");
         await WriteExecutableAsync(program, $"#!/bin/sh\nexec ip netns exec {ns.Name} keepalived \"$@\"\n");
-        var supervisor = new KeepalivedSupervisor(program, paths);
+        var supervisor = new KeepalivedSupervisor(program, paths, logger: output);
         await supervisor.StartAsync(CancellationToken.None);
         return supervisor;
     }
 
-    private static async Task<bool> HoldsAsync(NetworkNamespace ns)
+    private static async Task StopAllAsync(params KeepalivedSupervisor?[] supervisors)
     {
-        var result = await ns.RunAsync(["ip", "-o", "addr", "show", "dev", "eth0"]);
-        return result.StandardOutput.Contains("10.99.0.10/24", StringComparison.Ordinal);
+        foreach (var keepalived in supervisors)
+        {
+            if (keepalived is not null)
+            {
+                await keepalived.StopAsync(CancellationToken.None);
+                await keepalived.DisposeAsync();
+            }
+        }
     }
 
-    private static async Task<IReadOnlyList<string>> StatesAsync(string directory)
+    private static async Task<bool> HoldsAsync(NetworkNamespace ns, string address)
     {
-        var log = Path.Combine(directory, "notify.log");
-        return File.Exists(log) ? (await File.ReadAllLinesAsync(log)).Select(l => l.Split(' ')[2]).ToList() : [];
+        var result = await ns.RunAsync(["ip", "-o", "addr", "show", "dev", "eth0"]);
+        return result.StandardOutput.Contains(address + "/24", StringComparison.Ordinal);
     }
+
+    private static async Task<bool> HoldsAllAsync(NetworkNamespace ns, IEnumerable<string> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            if (!await HoldsAsync(ns, address))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The notify log of the keepalived in <paramref name="directory"/>, read as the agent reads it.</summary>
+    private static async Task<IReadOnlyList<KeepalivedNotice>> RecordedAsync(string directory) =>
+        (await new NotifyLog(new KeepalivedPaths(directory)).ReadNewAsync(CancellationToken.None)).Notices;
+
+    /// <summary>Waits until each instance's states in the notify log are <paramref name="states"/>; fails showing the log.</summary>
+    private static async Task UntilRecordedAsync(string directory, IEnumerable<string> instances, IReadOnlyList<string> states, string what)
+    {
+        var last = (IReadOnlyList<KeepalivedNotice>)[];
+        await Poll.UntilAsync(
+            async _ =>
+            {
+                last = await RecordedAsync(directory);
+                return instances.All(i => last.Where(n => n.Instance == i).Select(n => n.State).SequenceEqual(states)) ? last : null;
+            },
+            () => $"waiting for {what}; the notify log holds: {string.Join(", ", last.Select(n => $"{n.Instance} {n.State}"))}",
+            Bound);
+    }
+
+    /// <summary>The state changes keepalived printed, in its order, as <c>&lt;instance&gt; &lt;state&gt;</c>.</summary>
+    private static List<string> Entered(KeepalivedOutput output) =>
+        output.Lines.Select(l => EnteringState().Match(l)).Where(m => m.Success).Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value}").ToList();
+
+    [GeneratedRegex(@"\((gitops_\d+)\) Entering (MASTER|BACKUP|FAULT) STATE")]
+    private static partial Regex EnteringState();
 
     private static async Task WriteExecutableAsync(string path, string text)
     {
