@@ -64,7 +64,7 @@ internal static class RenderScenarios
             },
             null,
             null,
-            WithServers(Service("plain", 80, routes: [Route("plain.example.com")]) with { Options = new ServiceOptions { ForwardedFor = false } }, Server("plain-1", "192.0.2.110", 80)),
+            WithBackend(Service("plain", 80, routes: [Route("plain.example.com")]), b => b with { ClientAddress = ClientAddressMode.None }, Server("plain-1", "192.0.2.110", 80)),
             WithServers(Service("zipped", 80, routes: [Route("zipped.example.com")]) with { Options = new ServiceOptions { Compression = true } }, Server("zipped-1", "192.0.2.111", 80)),
             WithServers(Service("tagged", 80, routes: [Route("tagged.example.com")]) with { Options = new ServiceOptions { ServerHeader = true } }, Server("tagged-1", "192.0.2.112", 80))),
             new RenderOptions { RuntimeDirectory = "/var/lib/gitops/run", LogToStdout = true, HardStopAfter = TimeSpan.FromMinutes(30) }),

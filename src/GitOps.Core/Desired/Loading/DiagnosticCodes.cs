@@ -44,6 +44,7 @@ public static class DiagnosticCodes
     public const string DuplicateAddress = "GITOPS036";
     public const string MissingHostAddress = "GITOPS037";
     public const string TooManyVirtualAddresses = "GITOPS038";
+    public const string InvalidClientAddress = "GITOPS039";
 
     /// <summary>Every code with a one-line meaning, in code order (the README table is generated from this).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Catalog { get; } =
@@ -86,5 +87,6 @@ public static class DiagnosticCodes
         new(DuplicateAddress, "One address claimed twice: by two virtual-address groups, by two hosts, or by a host and a virtual address."),
         new(MissingHostAddress, "A host of a virtual-address group without an `address` in `hosts`, or with one of the other IP family."),
         new(TooManyVirtualAddresses, "More than 255 virtual-address groups (VRRP router ids are 1–255)."),
+        new(InvalidClientAddress, "A `backend.clientAddress` that cannot work: `header` on tcp, a contradicting `options.forwardedFor`, or `transparent` with a static server on a loopback or IPv6 address."),
     ];
 }
