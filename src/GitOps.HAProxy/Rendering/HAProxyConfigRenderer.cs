@@ -272,7 +272,7 @@ public static class HAProxyConfigRenderer
         }
     }
 
-    /// <param name="proxyHeader"><c>send-proxy</c> or <c>send-proxy-v2</c> (both accepted by runtime <c>add server</c>), or null.</param>
+    // proxyHeader is send-proxy or send-proxy-v2 (both accepted by runtime "add server"), or null.
     private static void WriteServer(ConfigWriter writer, EffectiveServer server, ConfigFragment check, string? proxyHeader, bool cookie)
     {
         List<string> tail = ["weight", ConfigWriter.Number(server.Weight)];
