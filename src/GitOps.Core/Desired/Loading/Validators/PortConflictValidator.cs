@@ -104,7 +104,7 @@ internal sealed class PortConflictValidator : IRepositoryValidator
         var other = ports.TryGetValue(redirect, out var listener) && listener.Owner != service ? listener.Owner : redirects.GetValueOrDefault(redirect);
         if (other is not null && AcceptsProxy(other) != AcceptsProxy(service))
         {
-            Report(diagnostics, reported, DiagnosticCodes.PortConflict, $"{service.File}|redirect-proxy", AcceptProxyLocation(service), ProxyDisagreement(redirect, host, other, service, "another 'listen.tls.redirectFrom'"));
+            Report(diagnostics, reported, DiagnosticCodes.PortConflict, $"{service.File}|redirect-proxy", service.Listen.AcceptProxy?.Location ?? location, ProxyDisagreement(redirect, host, other, service, "another 'listen.tls.redirectFrom'"));
         }
 
         redirects.TryAdd(redirect, service);
