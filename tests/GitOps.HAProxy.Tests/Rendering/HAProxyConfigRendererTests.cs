@@ -111,6 +111,38 @@ public sealed class HAProxyConfigRendererTests(CertificateFixture certificates) 
     }
 
     [Fact]
+    public void Render_TransparentBackend_GlobalSwitchesNoUserOrGroup()
+    {
+        // HAProxy started as root refuses "usesrc clientip" together with a uid change in global.
+        var (config, options) = Build("client-address");
+
+        var text = HAProxyConfigRenderer.Render(config, options);
+
+        Assert.Contains("    source 0.0.0.0 usesrc clientip\n", text, StringComparison.Ordinal);
+        var global = text[text.IndexOf("\nglobal\n", StringComparison.Ordinal)..text.IndexOf("\ndefaults\n", StringComparison.Ordinal)];
+        Assert.DoesNotMatch(@"(?m)^\s*(user|uid|group|gid|setcap)\b", global);
+    }
+
+    [Fact]
+    public void Render_ServicesDisagreeOnAcceptProxy_LeavesTheLaterOneOut()
+    {
+        var desired = State(services:
+        [
+            RenderScenarios.WithServers(Service("a", 80, routes: [RenderScenarios.Route("a.example.com")]) with { Listen = new ListenModel { Port = 80, Mode = ListenMode.Http, AcceptProxy = true } }, RenderScenarios.Server("a-1", "192.0.2.1", 80)),
+            RenderScenarios.WithServers(Service("b", 80, routes: [RenderScenarios.Route("b.example.com")]), RenderScenarios.Server("b-1", "192.0.2.2", 80)),
+        ]);
+
+        var config = EffectiveModelBuilder.Build(desired, Host, []);
+        var text = HAProxyConfigRenderer.Render(config);
+
+        Assert.Equal(["a"], config.Services.Select(s => s.Name));
+        Assert.Equal(
+            ["error GITOPS401: service 'b' (services/b.yaml) cannot listen on port 80: the port is used by service 'a', which accepts the PROXY protocol. The service is left out; choose another port."],
+            config.Diagnostics.Select(d => d.ToString()));
+        Assert.Contains("    bind :80 accept-proxy\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_UnvalidatedValueInModel_Throws()
     {
         var desired = State(services: [Service("web", 80, routes: [RenderScenarios.Route("a.example.com\n    bind :22")])]);
