@@ -80,7 +80,7 @@ public static class DiagnosticCodes
         new(InvalidNetworkName, "A Docker network name that is not `[A-Za-z0-9][A-Za-z0-9_.-]*`."),
         new(InvalidSticky, "A sticky-session setting that cannot work (cookie on tcp, bad cookie name, cookie with mode source)."),
         new(InvalidStats, "Stats page credentials or paths that are unsafe, half given or clashing."),
-        new(PortConflict, "Two services (or a service and the stats page) that cannot share a port on a common host."),
+        new(PortConflict, "Two services (or a service and the stats page) that cannot share a port on a common host (tcp, a different `listen.tls`, a different `listen.acceptProxy`, the same route)."),
         new(RedirectConflict, "A TLS redirect port that is the service's own port or is used by a tcp or TLS listener."),
         new(NoServers, "Warning: a backend with neither `discover` nor `servers`; it answers 503 until servers are added."),
         new(InvalidInterface, "A network interface name that is not `[A-Za-z0-9][A-Za-z0-9_.-]*` (at most 15 characters)."),
