@@ -15,4 +15,11 @@ public sealed record BackendModel
     public HealthModel? Health { get; init; }
 
     public StickyModel? Sticky { get; init; }
+
+    /// <summary>
+    /// How the servers learn the client's address, with the defaults applied: the loader resolves an unwritten
+    /// value to <see cref="ClientAddressMode.Header"/> for http services while <c>forwardedFor</c> is on, otherwise
+    /// <see cref="ClientAddressMode.None"/>. <see cref="ClientAddressMode.Header"/> means nothing on a tcp service.
+    /// </summary>
+    public ClientAddressMode ClientAddress { get; init; } = ClientAddressMode.Header;
 }

@@ -13,7 +13,7 @@ public sealed record DefaultsModel
     /// <summary>gzip compression of text responses for http services.</summary>
     public bool Compression { get; init; }
 
-    /// <summary>Add <c>X-Forwarded-For</c> (and <c>X-Forwarded-Proto</c>) on http services.</summary>
+    /// <summary>Add <c>X-Forwarded-For</c> (and <c>X-Forwarded-Proto</c>) on http services: their <see cref="BackendModel.ClientAddress"/> when they do not set one.</summary>
     public bool ForwardedFor { get; init; } = true;
 
     /// <summary>Opt-in: add an <c>X-Served-By</c> response header naming the server that answered.</summary>

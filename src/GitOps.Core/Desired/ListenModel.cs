@@ -9,4 +9,7 @@ public sealed record ListenModel
 
     /// <summary>TLS termination; http mode only.</summary>
     public TlsModel? Tls { get; init; }
+
+    /// <summary>The listener sits behind another proxy that starts every connection with a PROXY protocol header (v1 or v2).</summary>
+    public bool AcceptProxy { get; init; }
 }

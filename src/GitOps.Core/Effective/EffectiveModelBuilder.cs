@@ -83,7 +83,8 @@ public static class EffectiveModelBuilder
             services.AddRange(SeedServices(desired.Settings, ordered, services, claims, diagnostics));
         }
 
-        services = services.Select(s => WithCheckedRedirect(s, claims, diagnostics)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        var redirects = new Dictionary<int, EffectiveService>();
+        services = services.Select(s => WithCheckedRedirect(s, claims, redirects, diagnostics)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         return new EffectiveHostConfig
         {
             Host = host,
@@ -121,7 +122,7 @@ public static class EffectiveModelBuilder
         var takesAll = listen.Mode == ListenMode.Tcp || service.Routes.Count == 0;
         if (!claims.TryGetValue(listen.Port, out var claim))
         {
-            claims[listen.Port] = new PortClaim(listen.Port, listen.Mode, listen.Tls is not null, service.Name)
+            claims[listen.Port] = new PortClaim(listen.Port, listen.Mode, listen.Tls is not null, service.Name, listen.AcceptProxy)
             {
                 DefaultService = takesAll ? service.Name : null,
             };
@@ -144,6 +145,10 @@ public static class EffectiveModelBuilder
         else if (claim.Tls != (listen.Tls is not null))
         {
             problem = $"is used by service '{claim.Owner}' {(claim.Tls ? "with" : "without")} TLS";
+        }
+        else if (claim.AcceptProxy != listen.AcceptProxy)
+        {
+            problem = $"is used by service '{claim.Owner}', which {(claim.AcceptProxy ? "accepts" : "does not accept")} the PROXY protocol";
         }
         else if (takesAll && claim.DefaultService is not null)
         {
@@ -198,11 +203,10 @@ public static class EffectiveModelBuilder
                 Name = name,
                 SourceFile = "container labels",
                 Listen = new ListenModel { Port = port, Mode = ListenMode.Http },
-                Backend = new BackendModel(),
+                Backend = new BackendModel { ClientAddress = settings.Defaults.ForwardedFor ? ClientAddressMode.Header : ClientAddressMode.None },
                 Options = new ServiceOptions
                 {
                     Compression = settings.Defaults.Compression,
-                    ForwardedFor = settings.Defaults.ForwardedFor,
                     ServerHeader = settings.Defaults.ServerHeader,
                 },
             };
@@ -281,8 +285,11 @@ public static class EffectiveModelBuilder
         return selected;
     }
 
-    /// <summary>Drops an https redirect that cannot be served on its port, with a warning saying why.</summary>
-    private static EffectiveService WithCheckedRedirect(EffectiveService effective, Dictionary<int, PortClaim> claims, List<Diagnostic> diagnostics)
+    /// <summary>
+    /// Drops an https redirect that cannot be served on its port, with a warning saying why; <paramref name="redirects"/>
+    /// holds the first kept redirect of each port, whose PROXY protocol setting the others on that port must share.
+    /// </summary>
+    private static EffectiveService WithCheckedRedirect(EffectiveService effective, Dictionary<int, PortClaim> claims, Dictionary<int, EffectiveService> redirects, List<Diagnostic> diagnostics)
     {
         var service = effective.Service;
         if (service.Listen.Tls is not { RedirectFrom: { } from } tls)
@@ -301,11 +308,17 @@ public static class EffectiveModelBuilder
                 : claim.Mode == ListenMode.Tcp ? $"port {from} is used by tcp service '{claim.Owner}'"
                 : claim.Tls ? $"port {from} serves TLS itself"
                 : service.Routes.Count == 0 ? $"the service has no routes, so redirecting every request would take port {from} from service '{claim.Owner}'; add routes"
+                : claim.AcceptProxy != service.Listen.AcceptProxy ? $"port {from} is used by service '{claim.Owner}', which {(claim.AcceptProxy ? "accepts" : "does not accept")} the PROXY protocol"
                 : null;
+        }
+        else if (redirects.TryGetValue(from, out var first) && first.Service.Listen.AcceptProxy != service.Listen.AcceptProxy)
+        {
+            problem = $"port {from} redirects for service '{first.Name}', which {(first.Service.Listen.AcceptProxy ? "accepts" : "does not accept")} the PROXY protocol";
         }
 
         if (problem is null)
         {
+            redirects.TryAdd(from, effective);
             return effective;
         }
 

@@ -100,9 +100,11 @@ public static class HAProxyConfigRenderer
         var listening = services.Where(s => s.Service.Listen.Port == port).ToList();
         var redirecting = services.Where(s => s.Service.Listen.Tls?.RedirectFrom == port).ToList();
         var mode = listening.Count > 0 ? listening[0].Service.Listen.Mode : ListenMode.Http;
-        if (listening.Any(s => s.Service.Listen.Mode != mode || (s.Service.Listen.Tls is null) != (listening[0].Service.Listen.Tls is null)))
+        var acceptProxy = listening.Concat(redirecting).First().Service.Listen.AcceptProxy;
+        if (listening.Any(s => s.Service.Listen.Mode != mode || (s.Service.Listen.Tls is null) != (listening[0].Service.Listen.Tls is null))
+            || listening.Concat(redirecting).Any(s => s.Service.Listen.AcceptProxy != acceptProxy))
         {
-            throw new ArgumentException($"Services on port {port} disagree on mode or TLS; the effective model builder resolves that.", nameof(services));
+            throw new ArgumentException($"Services on port {port} disagree on mode, TLS or the PROXY protocol; the effective model builder resolves that.", nameof(services));
         }
 
         writer.Section("frontend", FrontendPrefix + ConfigWriter.Number(port));
@@ -121,6 +123,11 @@ public static class HAProxyConfigRenderer
             {
                 bind.AddRange(["alpn", "h2,http/1.1"]);
             }
+        }
+
+        if (acceptProxy)
+        {
+            bind.Add("accept-proxy");
         }
 
         writer.Line([.. bind]);
@@ -218,6 +225,12 @@ public static class HAProxyConfigRenderer
             writer.Line("stick", "on", "src");
         }
 
+        if (backend.ClientAddress == ClientAddressMode.Transparent)
+        {
+            // Connects from the client's address (TPROXY); needs the agent's kernel rules and a privileged HAProxy.
+            writer.Line("source", "0.0.0.0", "usesrc", "clientip");
+        }
+
         if (http)
         {
             WriteHttpOptions(writer, service);
@@ -226,15 +239,21 @@ public static class HAProxyConfigRenderer
         var check = backend.Health is { } health
             ? ConfigWriter.Fragment("check", "inter", ConfigWriter.Duration(health.Interval), "rise", ConfigWriter.Number(health.Rise), "fall", ConfigWriter.Number(health.Fall))
             : ConfigFragment.Empty;
+        var proxyHeader = backend.ClientAddress switch
+        {
+            ClientAddressMode.ProxyV1 => "send-proxy",
+            ClientAddressMode.ProxyV2 => "send-proxy-v2",
+            _ => null,
+        };
         foreach (var server in effective.Servers.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            WriteServer(writer, server, check, cookie);
+            WriteServer(writer, server, check, proxyHeader, cookie);
         }
     }
 
     private static void WriteHttpOptions(ConfigWriter writer, ServiceModel service)
     {
-        if (service.Options.ForwardedFor)
+        if (service.Backend.ClientAddress == ClientAddressMode.Header)
         {
             writer.Line("option", "forwardfor");
             writer.Line("http-request", "set-header", "X-Forwarded-Proto", service.Listen.Tls is null ? "http" : "https");
@@ -253,23 +272,30 @@ public static class HAProxyConfigRenderer
         }
     }
 
-    private static void WriteServer(ConfigWriter writer, EffectiveServer server, ConfigFragment check, bool cookie)
+    // proxyHeader is send-proxy or send-proxy-v2 (both accepted by runtime "add server"), or null.
+    private static void WriteServer(ConfigWriter writer, EffectiveServer server, ConfigFragment check, string? proxyHeader, bool cookie)
     {
-        var weight = ConfigWriter.Number(server.Weight);
+        List<string> tail = ["weight", ConfigWriter.Number(server.Weight)];
+        if (proxyHeader is not null)
+        {
+            tail.Add(proxyHeader);
+        }
+
+        if (cookie)
+        {
+            tail.AddRange(["cookie", server.Name]);
+        }
 
         // A host name that does not resolve must not fail the whole config: the server starts in maintenance.
-        var hostName = !ConfigToken.IsIpAddress(server.Address);
-        string[] tail = (cookie, hostName) switch
+        if (!ConfigToken.IsIpAddress(server.Address))
         {
-            (false, false) => ["weight", weight],
-            (true, false) => ["weight", weight, "cookie", server.Name],
-            (false, true) => ["weight", weight, "init-addr", "libc,none"],
-            (true, true) => ["weight", weight, "cookie", server.Name, "init-addr", "libc,none"],
-        };
+            tail.AddRange(["init-addr", "libc,none"]);
+        }
+
         string[] comment = server.Container is { } container
             ? ["container", container.Name, container.ShortId, "network", container.Network]
             : [];
-        writer.Line(["server", server.Name, Endpoint(server.Address, server.Port)], check, tail, comment);
+        writer.Line(["server", server.Name, Endpoint(server.Address, server.Port)], check, [.. tail], comment);
     }
 
     private static string Endpoint(string? address, int port) =>

@@ -52,8 +52,8 @@ internal sealed class ApplierHost : IAsyncDisposable
 
     public ConfigApplier Applier { get; private set; }
 
-    /// <summary>A config: frontend on <see cref="FrontendPort"/> in <paramref name="mode"/>, backend b (roundrobin) with the servers.</summary>
-    public string Config(IEnumerable<(string Name, IPEndPoint Address, int Weight)> servers, string mode = "http", string frontendExtra = "")
+    /// <summary>A config: frontend on <see cref="FrontendPort"/> in <paramref name="mode"/>, backend b (roundrobin) with the servers, each line ending in <paramref name="serverExtra"/>.</summary>
+    public string Config(IEnumerable<(string Name, IPEndPoint Address, int Weight)> servers, string mode = "http", string frontendExtra = "", string serverExtra = "")
     {
         var text = new StringBuilder(HAProxyTestConfig.Global(ApplierOptions.AdminSocketPath));
         text.Append("\nfrontend fe\n")
@@ -66,7 +66,7 @@ internal sealed class ApplierHost : IAsyncDisposable
             .Append("    balance roundrobin\n");
         foreach (var (name, address, weight) in servers)
         {
-            text.Append("    server ").Append(name).Append(' ').Append(address).Append(" weight ").Append(weight).Append('\n');
+            text.Append("    server ").Append(name).Append(' ').Append(address).Append(" weight ").Append(weight).Append(serverExtra).Append('\n');
         }
 
         return text.ToString();

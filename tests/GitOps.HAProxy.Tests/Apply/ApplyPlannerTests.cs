@@ -62,12 +62,38 @@ public sealed class ApplyPlannerTests
     [InlineData("default-server inter 1s|server s1 10.0.0.1:80", "default-server inter 1s|server s1 10.0.0.1:80|server s2 10.0.0.2:80", "'backend b': server 's2' cannot be added at runtime: a 'default-server' line applies, which runtime-added servers do not inherit")]
     [InlineData("server s1 10.0.0.1:80", "server s1 10.0.0.1:80|server s2 10.0.0.2:80 init-addr none", "'backend b': server 's2' cannot be added at runtime: 'init-addr' is refused by 'add server'")]
     [InlineData("server s1 10.0.0.1:80", "server s1 10.0.0.1:80|server s2 app.internal:80", "'backend b': server 's2' cannot be added at runtime: 'app.internal:80' is not an IP address and port")]
+    [InlineData("server s1 10.0.0.1:80 weight 100", "server s1 10.0.0.1:80 weight 100 send-proxy-v2", "'backend b': server 's1' changed in more than its address and weight")]
+    [InlineData("server s1 10.0.0.1:80 weight 100 send-proxy", "server s1 10.0.0.1:80 weight 100 send-proxy-v2", "'backend b': server 's1' changed in more than its address and weight")]
+    [InlineData("option forwardfor|server s1 10.0.0.1:80 weight 100", "server s1 10.0.0.1:80 weight 100 send-proxy-v2", "'backend b' changed in more than its servers")]
+    [InlineData("server s1 10.0.0.1:80 weight 100", "source 0.0.0.0 usesrc clientip|server s1 10.0.0.1:80 weight 100", "'backend b' changed in more than its servers")]
     public void Plan_ChangeTheRuntimeApiCannotMake_ReloadWithTheReason(string before, string after, string reason)
     {
         var plan = ApplyPlanner.Plan(Config(before.Split('|')), Config(after.Split('|')));
 
         Assert.Equal(ApplyMethod.Reload, plan.Method);
         Assert.Equal(reason, plan.ReloadReason);
+    }
+
+    [Fact]
+    public void Plan_ServerWithProxyHeaderAdded_RuntimeAddKeepsTheKeyword()
+    {
+        var plan = ApplyPlanner.Plan(
+            Config("server s1 10.0.0.1:80 weight 100 send-proxy-v2"),
+            Config("server s1 10.0.0.1:80 weight 100 send-proxy-v2", "server s2 10.0.0.2:80 check inter 2s rise 2 fall 3 weight 100 send-proxy"));
+
+        Assert.Equal(ApplyMethod.Runtime, plan.Method);
+        Assert.Equal("add server b/s2 10.0.0.2:80 check inter 2s rise 2 fall 3 weight 100 send-proxy", ((AddServerOperation)Assert.Single(plan.Operations)).AddCommand);
+    }
+
+    [Fact]
+    public void Plan_AcceptProxyAddedToTheBind_Reload()
+    {
+        var before = Config("server s1 10.0.0.1:80");
+
+        var plan = ApplyPlanner.Plan(before, before.Replace("bind :80", "bind :80 accept-proxy", StringComparison.Ordinal));
+
+        Assert.Equal(ApplyMethod.Reload, plan.Method);
+        Assert.Equal("'frontend fe' changed", plan.ReloadReason);
     }
 
     [Fact]

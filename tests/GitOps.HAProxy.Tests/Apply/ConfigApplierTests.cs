@@ -44,6 +44,35 @@ public sealed class ConfigApplierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApplyAsync_ServerWithSendProxyV2Added_RuntimeAndTheServerReceivesAProxyV2Header()
+    {
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        var endpoint = (IPEndPoint)server.LocalEndpoint;
+        await StartAsync(_host.Config([], mode: "tcp"));
+
+        var result = await _host.Applier.ApplyAsync(_host.Config([("s1", endpoint, 100)], mode: "tcp", serverExtra: " send-proxy-v2"), CancellationToken.None);
+
+        AssertSucceeded(result, ApplyMethod.Runtime);
+        Assert.Contains($"add server b/s1 {endpoint} weight 100 send-proxy-v2", result.Operations);
+        Assert.Equal(0, await _host.ReloadsAsync());
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, _host.FrontendPort);
+        await client.SendAsync(Encoding.ASCII.GetBytes("hello"));
+        using var accepted = await server.AcceptSocketAsync();
+        var header = new byte[12];
+        for (var read = 0; read < header.Length;)
+        {
+            var count = await accepted.ReceiveAsync(header.AsMemory(read));
+            Assert.NotEqual(0, count);
+            read += count;
+        }
+
+        // The PROXY protocol v2 signature, which a server line without send-proxy-v2 would not send.
+        Assert.Equal("\r\n\r\n\0\r\nQUIT\n"u8.ToArray(), header);
+    }
+
+    [Fact]
     public async Task ApplyAsync_ServerReaddressedAndReweighted_RuntimeWithoutReload()
     {
         await StartAsync(_host.Config([("s1", _one.EndPoint, 100)]));

@@ -111,6 +111,66 @@ public sealed class HAProxyConfigRendererTests(CertificateFixture certificates) 
     }
 
     [Fact]
+    public void Render_TransparentBackend_GlobalSwitchesNoUserOrGroup()
+    {
+        // HAProxy started as root refuses "usesrc clientip" together with a uid change in global.
+        var (config, options) = Build("client-address");
+
+        var text = HAProxyConfigRenderer.Render(config, options);
+
+        Assert.Contains("    source 0.0.0.0 usesrc clientip\n", text, StringComparison.Ordinal);
+        var global = text[text.IndexOf("\nglobal\n", StringComparison.Ordinal)..text.IndexOf("\ndefaults\n", StringComparison.Ordinal)];
+        Assert.DoesNotMatch(@"(?m)^\s*(user|uid|group|gid|setcap)\b", global);
+    }
+
+    [Fact]
+    public void Render_ServicesDisagreeOnAcceptProxy_LeavesTheLaterOneOut()
+    {
+        var desired = State(services:
+        [
+            RenderScenarios.WithServers(Service("a", 80, routes: [RenderScenarios.Route("a.example.com")]) with { Listen = new ListenModel { Port = 80, Mode = ListenMode.Http, AcceptProxy = true } }, RenderScenarios.Server("a-1", "192.0.2.1", 80)),
+            RenderScenarios.WithServers(Service("b", 80, routes: [RenderScenarios.Route("b.example.com")]), RenderScenarios.Server("b-1", "192.0.2.2", 80)),
+        ]);
+
+        var config = EffectiveModelBuilder.Build(desired, Host, []);
+        var text = HAProxyConfigRenderer.Render(config);
+
+        Assert.Equal(["a"], config.Services.Select(s => s.Name));
+        Assert.Equal(
+            ["error GITOPS401: service 'b' (services/b.yaml) cannot listen on port 80: the port is used by service 'a', which accepts the PROXY protocol. The service is left out; choose another port."],
+            config.Diagnostics.Select(d => d.ToString()));
+        Assert.Contains("    bind :80 accept-proxy\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_RedirectDisagreesOnAcceptProxy_DropsTheRedirectWithAWarning()
+    {
+        ServiceModel Tls(string name, int port, int redirectFrom, bool acceptProxy) =>
+            RenderScenarios.WithServers(Service(name, port, routes: [RenderScenarios.Route(name + ".example.com")]) with
+            {
+                Listen = new ListenModel { Port = port, Mode = ListenMode.Http, AcceptProxy = acceptProxy, Tls = new TlsModel { Certificate = certificates.PathOf("site"), RedirectFrom = redirectFrom } },
+            }, RenderScenarios.Server(name + "-1", "192.0.2.1", 80));
+        var desired = State(services:
+        [
+            RenderScenarios.WithServers(Service("a", 80, routes: [RenderScenarios.Route("a.example.com")]), RenderScenarios.Server("a-1", "192.0.2.1", 80)),
+            Tls("b", 443, 80, acceptProxy: true),
+            Tls("c", 8443, 8081, acceptProxy: true),
+            Tls("d", 9443, 8081, acceptProxy: false),
+        ]);
+
+        var config = EffectiveModelBuilder.Build(desired, Host, []);
+        var text = HAProxyConfigRenderer.Render(config);
+
+        Assert.Equal(
+        [
+            "warning GITOPS402: service 'b' (services/b.yaml): no redirect from port 80 to https: port 80 is used by service 'a', which does not accept the PROXY protocol.",
+            "warning GITOPS402: service 'd' (services/d.yaml): no redirect from port 8081 to https: port 8081 redirects for service 'c', which accepts the PROXY protocol.",
+        ], config.Diagnostics.Select(d => d.ToString()));
+        Assert.Contains("    bind :80\n", text, StringComparison.Ordinal);
+        Assert.Contains("    bind :8081 accept-proxy\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_UnvalidatedValueInModel_Throws()
     {
         var desired = State(services: [Service("web", 80, routes: [RenderScenarios.Route("a.example.com\n    bind :22")])]);

@@ -12,7 +12,7 @@ internal static class RenderScenarios
     public static readonly string[] Names =
     [
         "http-host-routing", "tcp-service", "tls-redirect", "sticky", "health-checks",
-        "discovered-two-networks", "seed-labels", "stats", "options",
+        "discovered-two-networks", "seed-labels", "stats", "options", "client-address", "accept-proxy",
     ];
 
     public static (DesiredState Desired, RenderOptions Options) Get(string name, CertificateFixture certificates) => name switch
@@ -64,10 +64,27 @@ internal static class RenderScenarios
             },
             null,
             null,
-            WithServers(Service("plain", 80, routes: [Route("plain.example.com")]) with { Options = new ServiceOptions { ForwardedFor = false } }, Server("plain-1", "192.0.2.110", 80)),
+            WithBackend(Service("plain", 80, routes: [Route("plain.example.com")]), b => b with { ClientAddress = ClientAddressMode.None }, Server("plain-1", "192.0.2.110", 80)),
             WithServers(Service("zipped", 80, routes: [Route("zipped.example.com")]) with { Options = new ServiceOptions { Compression = true } }, Server("zipped-1", "192.0.2.111", 80)),
             WithServers(Service("tagged", 80, routes: [Route("tagged.example.com")]) with { Options = new ServiceOptions { ServerHeader = true } }, Server("tagged-1", "192.0.2.112", 80))),
             new RenderOptions { RuntimeDirectory = "/var/lib/gitops/run", LogToStdout = true, HardStopAfter = TimeSpan.FromMinutes(30) }),
+        "client-address" => (State(services:
+            [
+                WithServers(Service("forwarded", 80, routes: [Route("forwarded.example.com")]), Server("forwarded-1", "192.0.2.120", 80)),
+                WithBackend(Service("plain", 80, routes: [Route("plain.example.com")]), b => b with { ClientAddress = ClientAddressMode.None }, Server("plain-1", "192.0.2.121", 80)),
+                WithBackend(Service("v1", 80, routes: [Route("v1.example.com")]), b => b with { ClientAddress = ClientAddressMode.ProxyV1, Sticky = new StickyModel { Mode = StickyMode.Cookie } }, Server("v1-1", "192.0.2.122", 80), Server("v1-2", "v1.internal", 80)),
+                WithBackend(Service("db", 5432, Discover("db", 5432), mode: ListenMode.Tcp), b => b with { ClientAddress = ClientAddressMode.ProxyV2, Health = new HealthModel() }, Server("db-static", "192.0.2.123", 5432)),
+                WithBackend(Service("mail", 25, mode: ListenMode.Tcp), b => b with { ClientAddress = ClientAddressMode.Transparent }, Server("mail-1", "192.0.2.124", 25)),
+                WithBackend(Service("intranet", 8080), b => b with { ClientAddress = ClientAddressMode.Transparent }, Server("intranet-1", "192.0.2.125", 8080)),
+            ]), RenderOptions.Default),
+        "accept-proxy" => (State(services:
+            [
+                WithServers(Service("edge", 80, routes: [Route("edge.example.com")]) with { Listen = new ListenModel { Port = 80, Mode = ListenMode.Http, AcceptProxy = true } }, Server("edge-1", "192.0.2.130", 80)),
+                WithServers(Service("edge2", 80, routes: [Route("edge2.example.com")]) with { Listen = new ListenModel { Port = 80, Mode = ListenMode.Http, AcceptProxy = true } }, Server("edge2-1", "192.0.2.131", 80)),
+                WithServers(Service("secure", 443, routes: [Route("secure.example.com")]) with { Listen = new ListenModel { Port = 443, Mode = ListenMode.Http, AcceptProxy = true, Tls = new TlsModel { Certificate = certificates.PathOf("site"), RedirectFrom = 8081 } } }, Server("secure-1", "192.0.2.132", 8080)),
+                WithBackend(Service("stream", 5000, mode: ListenMode.Tcp) with { Listen = new ListenModel { Port = 5000, Mode = ListenMode.Tcp, AcceptProxy = true } }, b => b with { ClientAddress = ClientAddressMode.ProxyV2 }, Server("stream-1", "192.0.2.133", 5000)),
+                WithServers(Service("direct", 81), Server("direct-1", "192.0.2.134", 80)),
+            ]), RenderOptions.Default),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown scenario."),
     };
 

@@ -33,6 +33,7 @@ public static class DesiredStateLoader
         new LabelSelectorValidator(),
         new NetworkNameValidator(),
         new StickyValidator(),
+        new ClientAddressValidator(),
         new StatsValidator(),
         new BackendServersValidator(),
         new VirtualAddressValidator(),

@@ -44,6 +44,7 @@ public static class DiagnosticCodes
     public const string DuplicateAddress = "GITOPS036";
     public const string MissingHostAddress = "GITOPS037";
     public const string TooManyVirtualAddresses = "GITOPS038";
+    public const string InvalidClientAddress = "GITOPS039";
 
     /// <summary>Every code with a one-line meaning, in code order (the README table is generated from this).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Catalog { get; } =
@@ -79,12 +80,13 @@ public static class DiagnosticCodes
         new(InvalidNetworkName, "A Docker network name that is not `[A-Za-z0-9][A-Za-z0-9_.-]*`."),
         new(InvalidSticky, "A sticky-session setting that cannot work (cookie on tcp, bad cookie name, cookie with mode source)."),
         new(InvalidStats, "Stats page credentials or paths that are unsafe, half given or clashing."),
-        new(PortConflict, "Two services (or a service and the stats page) that cannot share a port on a common host."),
+        new(PortConflict, "Two services (or a service and the stats page) that cannot share a port on a common host (tcp, a different `listen.tls`, a different `listen.acceptProxy`, the same route)."),
         new(RedirectConflict, "A TLS redirect port that is the service's own port or is used by a tcp or TLS listener."),
         new(NoServers, "Warning: a backend with neither `discover` nor `servers`; it answers 503 until servers are added."),
         new(InvalidInterface, "A network interface name that is not `[A-Za-z0-9][A-Za-z0-9_.-]*` (at most 15 characters)."),
         new(DuplicateAddress, "One address claimed twice: by two virtual-address groups, by two hosts, or by a host and a virtual address."),
         new(MissingHostAddress, "A host of a virtual-address group without an `address` in `hosts`, or with one of the other IP family."),
         new(TooManyVirtualAddresses, "More than 255 virtual-address groups (VRRP router ids are 1–255)."),
+        new(InvalidClientAddress, "A `backend.clientAddress` that cannot work: `header` on tcp, a contradicting `options.forwardedFor`, or `transparent` with a static server on a loopback or IPv6 address."),
     ];
 }

@@ -108,17 +108,27 @@ internal static class ModelBuilder
                         RedirectFrom = tls.RedirectDisabled ? null : (int?)tls.RedirectFrom?.Value ?? new TlsModel { Certificate = tls.Certificate!.Value.Value }.RedirectFrom,
                     }
                     : null,
+                AcceptProxy = listen.AcceptProxy?.Value ?? false,
             },
             Routes = spec.Routes.Select(r => new RouteModel { Host = r.Host?.Value, Path = r.UrlPath?.Value ?? "/" }).ToValueList(),
-            Backend = BuildBackend(backend),
+            Backend = BuildBackend(backend) with { ClientAddress = ClientAddress(spec, defaults) },
             Options = new ServiceOptions
             {
                 Compression = spec.Options?.Compression?.Value ?? defaults.Compression,
-                ForwardedFor = spec.Options?.ForwardedFor?.Value ?? defaults.ForwardedFor,
                 ServerHeader = spec.Options?.ServerHeader?.Value ?? defaults.ServerHeader,
             },
         };
     }
+
+    /// <summary>
+    /// <c>backend.clientAddress</c> when written; otherwise <c>forwardedFor</c> (the service's, else the default) picks
+    /// <see cref="ClientAddressMode.Header"/> or <see cref="ClientAddressMode.None"/> on http, and tcp has no header.
+    /// </summary>
+    private static ClientAddressMode ClientAddress(ServiceSpec spec, DefaultsModel defaults) =>
+        spec.Backend?.ClientAddress?.Value
+        ?? (spec.Listen?.Mode?.Value == ListenMode.Http && (spec.Options?.ForwardedFor?.Value ?? defaults.ForwardedFor)
+            ? ClientAddressMode.Header
+            : ClientAddressMode.None);
 
     private static BackendModel BuildBackend(BackendSpec backend)
     {

@@ -58,7 +58,7 @@ public sealed class ExampleRepositoryTests
         var web = state.Services.Single(s => s.Name == "web");
         Assert.Equal(new StickyModel { Mode = StickyMode.Cookie, CookieName = "WEBSRV" }, web.Backend.Sticky);
         Assert.True(web.Options.Compression);
-        Assert.True(web.Options.ForwardedFor);
+        Assert.Equal(ClientAddressMode.Header, web.Backend.ClientAddress);
     }
 
     [Fact]

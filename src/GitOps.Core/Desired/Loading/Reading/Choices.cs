@@ -23,4 +23,13 @@ internal static class Choices
         ["source"] = StickyMode.Source,
         ["cookie"] = StickyMode.Cookie,
     };
+
+    public static IReadOnlyDictionary<string, ClientAddressMode> ClientAddressModes { get; } = new Dictionary<string, ClientAddressMode>(StringComparer.Ordinal)
+    {
+        ["header"] = ClientAddressMode.Header,
+        ["proxy-v1"] = ClientAddressMode.ProxyV1,
+        ["proxy-v2"] = ClientAddressMode.ProxyV2,
+        ["transparent"] = ClientAddressMode.Transparent,
+        ["none"] = ClientAddressMode.None,
+    };
 }

@@ -8,10 +8,10 @@ namespace GitOps.Core.Desired.Loading.Reading;
 internal static class ServiceSpecReader
 {
     public static readonly string[] RootKeys = ["apiVersion", "kind", "name", "hosts", "listen", "routes", "backend", "options"];
-    private static readonly string[] ListenKeys = ["port", "mode", "tls"];
+    private static readonly string[] ListenKeys = ["port", "mode", "tls", "acceptProxy"];
     private static readonly string[] TlsKeys = ["certificate", "redirectFrom"];
     private static readonly string[] RouteKeys = ["host", "path"];
-    private static readonly string[] BackendKeys = ["balance", "discover", "servers", "health", "sticky"];
+    private static readonly string[] BackendKeys = ["balance", "discover", "servers", "health", "sticky", "clientAddress"];
     private static readonly string[] DiscoverKeys = ["labels", "compose", "port", "network"];
     private static readonly string[] ComposeKeys = ["project", "service"];
     private static readonly string[] ServerKeys = ["name", "address", "weight"];
@@ -66,6 +66,7 @@ internal static class ServiceSpecReader
                 RedirectDisabled = tls.IsExplicitNull("redirectFrom"),
             }
             : null,
+        AcceptProxy = map.Boolean("acceptProxy"),
     };
 
     private static RouteSpec? ReadRoute(NodeReader reader, YamlNode node, string path) =>
@@ -92,6 +93,7 @@ internal static class ServiceSpecReader
         Sticky = map.Mapping("sticky", StickyKeys) is { } sticky
             ? new StickySpec { Location = sticky.Location, Mode = sticky.Choice("mode", Choices.StickyModes, required: true), Cookie = sticky.String("cookie") }
             : null,
+        ClientAddress = map.Choice("clientAddress", Choices.ClientAddressModes),
     };
 
     private static DiscoverSpec ReadDiscover(MappingReader map)

@@ -16,4 +16,6 @@ internal sealed record BackendSpec
     public HealthSpec? Health { get; init; }
 
     public StickySpec? Sticky { get; init; }
+
+    public Located<ClientAddressMode>? ClientAddress { get; init; }
 }

@@ -12,4 +12,6 @@ internal sealed record ListenSpec
     public Located<ListenMode>? Mode { get; init; }
 
     public TlsSpec? Tls { get; init; }
+
+    public Located<bool>? AcceptProxy { get; init; }
 }

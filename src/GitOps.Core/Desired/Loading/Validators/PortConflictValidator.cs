@@ -9,7 +9,9 @@ namespace GitOps.Core.Desired.Loading.Validators;
 /// Services placed on a common host share a port only when HAProxy can tell their traffic
 /// apart: a tcp port has one service; http services on one port either all terminate TLS or
 /// none does, and never route the same host and path; the stats port is the stats page's
-/// alone; a TLS redirect port is not a tcp or TLS listener. The later file (by path) is reported.
+/// alone; a TLS redirect port is not a tcp or TLS listener. Everything on one port (listeners and
+/// TLS redirects) agrees on <c>listen.acceptProxy</c>: a bind either expects the PROXY protocol or
+/// does not. The later file (by path) is reported.
 /// </summary>
 internal sealed class PortConflictValidator : IRepositoryValidator
 {
@@ -27,9 +29,10 @@ internal sealed class PortConflictValidator : IRepositoryValidator
                 CheckListener(service, host, stats, ports, reported, diagnostics);
             }
 
+            var redirects = new Dictionary<long, ServiceSpec>();
             foreach (var service in placed)
             {
-                CheckRedirect(service, host, stats, ports, reported, diagnostics);
+                CheckRedirect(service, host, stats, ports, redirects, reported, diagnostics);
             }
         }
     }
@@ -61,6 +64,11 @@ internal sealed class PortConflictValidator : IRepositoryValidator
             Report(diagnostics, reported, DiagnosticCodes.PortConflict, $"{service.File}|{port.Value}|{use.Owner.File}", port.Location, Format($"port {port.Value} is shared on host '{host}' by service '{withTls.DisplayName}', which terminates TLS, and service '{plain.DisplayName}', which does not; give them different ports or the same 'listen.tls' setting"));
             return;
         }
+        else if (AcceptsProxy(use.Owner) != AcceptsProxy(service))
+        {
+            Report(diagnostics, reported, DiagnosticCodes.PortConflict, $"{service.File}|{port.Value}|{use.Owner.File}", AcceptProxyLocation(service), ProxyDisagreement(port.Value, host, use.Owner, service, "different ports"));
+            return;
+        }
 
         foreach (var (key, location) in Routes(service))
         {
@@ -71,7 +79,7 @@ internal sealed class PortConflictValidator : IRepositoryValidator
         }
     }
 
-    private static void CheckRedirect(ServiceSpec service, string host, long? stats, Dictionary<long, PortUse> ports, HashSet<string> reported, DiagnosticBag diagnostics)
+    private static void CheckRedirect(ServiceSpec service, string host, long? stats, Dictionary<long, PortUse> ports, Dictionary<long, ServiceSpec> redirects, HashSet<string> reported, DiagnosticBag diagnostics)
     {
         if (service.Listen!.Tls is not { RedirectDisabled: false } tls || service.Listen.Mode!.Value.Value != ListenMode.Http)
         {
@@ -89,7 +97,28 @@ internal sealed class PortConflictValidator : IRepositoryValidator
         {
             var owner = use.Tcp ? "tcp" : "TLS";
             Report(diagnostics, reported, DiagnosticCodes.RedirectConflict, $"{service.File}|redirect", location, Format($"TLS redirect port {redirect} of service '{service.DisplayName}' is used by {owner} service '{use.Owner.DisplayName}' ({use.Owner.File}) on host '{host}'; set 'listen.tls.redirectFrom' to another port, or null for no redirect"));
+            return;
         }
+
+        // The redirect's bind expects the PROXY protocol when its service's listener does.
+        var other = ports.TryGetValue(redirect, out var listener) && listener.Owner != service ? listener.Owner : redirects.GetValueOrDefault(redirect);
+        if (other is not null && AcceptsProxy(other) != AcceptsProxy(service))
+        {
+            Report(diagnostics, reported, DiagnosticCodes.PortConflict, $"{service.File}|redirect-proxy", service.Listen.AcceptProxy?.Location ?? location, ProxyDisagreement(redirect, host, other, service, "another 'listen.tls.redirectFrom'"));
+        }
+
+        redirects.TryAdd(redirect, service);
+    }
+
+    private static bool AcceptsProxy(ServiceSpec service) => service.Listen?.AcceptProxy?.Value ?? false;
+
+    private static SourceLocation AcceptProxyLocation(ServiceSpec service) =>
+        service.Listen!.AcceptProxy?.Location ?? service.Listen.Port!.Value.Location;
+
+    private static string ProxyDisagreement(long port, string host, ServiceSpec first, ServiceSpec second, string otherFix)
+    {
+        var (proxied, plain) = AcceptsProxy(first) ? (first, second) : (second, first);
+        return Format($"port {port} is shared on host '{host}' by service '{proxied.DisplayName}', which accepts the PROXY protocol ('listen.acceptProxy: true'), and service '{plain.DisplayName}', which does not; a port either expects a PROXY header on every connection or on none, so give them the same 'listen.acceptProxy' setting or {otherFix}");
     }
 
     /// <summary>The service's routes as <c>host/path</c> keys; an http service without routes takes every host and path.</summary>

@@ -24,6 +24,12 @@ public sealed class SchemaAgreementTests
         Head + "listen: { port: 443, mode: http, tls: { certificate: /a.pem, redirectFrom: null } }\n" + Servers,
         Head + Tcp + "backend: { discover: { compose: { project: shop }, port: 5432, network: my_net.1 }, sticky: { mode: source } }\n",
         Head + Listen + "backend: { servers: [{ name: s1, address: \"[::1]:80\", weight: 0 }, { name: s2, address: \"db-1.example:8080\" }], health: { interval: 1m30s, rise: 1, fall: 100 } }\n",
+        Head + Listen + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }], clientAddress: proxy-v2 }\noptions: { forwardedFor: false }\n",
+        Head + Listen + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }], clientAddress: header }\noptions: { forwardedFor: true }\n",
+        Head + Listen + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }], clientAddress: ~ }\noptions: { forwardedFor: true }\n",
+        Head + Tcp + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }, { name: s2, address: \"db.internal:80\" }], clientAddress: transparent }\n",
+        Head + Tcp + "backend: { discover: { labels: { app: db }, port: 5432 }, clientAddress: proxy-v1 }\noptions: { forwardedFor: false }\n",
+        Head + "listen: { port: 443, mode: http, acceptProxy: true, tls: { certificate: /a.pem } }\n" + Servers,
     ];
 
     public static TheoryData<string> InvalidServices() =>
@@ -71,6 +77,13 @@ public sealed class SchemaAgreementTests
         Head + Listen + "backend: { balance: fastest, servers: [{ name: s1, address: \"10.0.0.1:80\" }] }\n",
         Head + "hosts: [lb1, lb1]\n" + Listen + Servers,
         Head + Listen + Servers + "options: { compression: \"yes\" }\n",
+        Head + "listen: { port: 80, mode: http, acceptProxy: \"yes\" }\n" + Servers,
+        Head + Listen + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }], clientAddress: proxy-v3 }\n",
+        Head + Tcp + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }], clientAddress: header }\n",
+        Head + Listen + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }], clientAddress: proxy-v2 }\noptions: { forwardedFor: true }\n",
+        Head + Listen + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }], clientAddress: header }\noptions: { forwardedFor: false }\n",
+        Head + Listen + "backend: { servers: [{ name: s1, address: \"127.0.0.1:80\" }], clientAddress: transparent }\n",
+        Head + Tcp + "backend: { servers: [{ name: s1, address: \"10.0.0.1:80\" }, { name: s2, address: \"[2001:db8::1]:80\" }], clientAddress: transparent }\n",
     ];
 
     public static TheoryData<string> ValidSettings() =>
