@@ -4,7 +4,7 @@
 # Usage: deploy/setup.sh            (as root, or as a user with sudo)
 set -euo pipefail
 
-packages=(haproxy postgresql git openssh-client openssh-server docker.io docker-compose busybox-static wrk socat openssl ca-certificates curl keepalived iproute2)
+packages=(haproxy postgresql git openssh-client openssh-server docker.io docker-compose busybox-static wrk socat openssl ca-certificates curl keepalived iproute2 iptables)
 
 fail() {
   echo "setup: $*" >&2
@@ -42,7 +42,7 @@ fi
 # Verify the programs the code actually runs, so a half-installed machine fails here, not in a test.
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [[ -n "$pg_bin" && -x "$pg_bin/initdb" && -x "$pg_bin/pg_ctl" ]] || fail "PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin"
-for program in haproxy git ssh ssh-keygen sshd dockerd docker wrk socat openssl keepalived ip; do
+for program in haproxy git ssh ssh-keygen sshd dockerd docker wrk socat openssl keepalived ip iptables; do
   command -v "$program" >/dev/null 2>&1 || [[ -x "/usr/sbin/$program" ]] || fail "'$program' is still missing after installing ${packages[*]}"
 done
 [[ -x /bin/busybox ]] || fail "/bin/busybox (package busybox-static) is missing"
