@@ -9,4 +9,5 @@ public static class EffectiveDiagnostics
     public const string NetworkMissing = "GITOPS403";
     public const string NoAddress = "GITOPS404";
     public const string HostFileMissing = "GITOPS405";
+    public const string HostCapabilityMissing = "GITOPS406";
 }

@@ -28,6 +28,12 @@ public sealed record EffectiveHostConfig
     /// </summary>
     public ValueList<RequiredFile> RequiredFiles { get; init; } = ValueList<RequiredFile>.Empty;
 
+    /// <summary>
+    /// What beyond files the placed services need the host's agent to set up, in service order; a service with one whose
+    /// <see cref="RequiredCapability.Problem"/> is set is not in <see cref="Services"/>.
+    /// </summary>
+    public ValueList<RequiredCapability> RequiredCapabilities { get; init; } = ValueList<RequiredCapability>.Empty;
+
     /// <summary>What was left out and why (bad labels, port conflicts, containers off the chosen network).</summary>
     public ValueList<Diagnostic> Diagnostics { get; init; } = ValueList<Diagnostic>.Empty;
 }

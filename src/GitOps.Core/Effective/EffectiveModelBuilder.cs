@@ -21,9 +21,12 @@ public static class EffectiveModelBuilder
     /// Builds the effective model of <paramref name="host"/> from <paramref name="desired"/>, the containers running there
     /// and what its agent reported of the files the services need (<paramref name="hostFiles"/>). A service needing a file
     /// reported missing or unreadable is left out, with an error naming the file; a file not reported on (or
-    /// <paramref name="hostFiles"/> null: the host never reported) counts as usable, as before host facts existed.
+    /// <paramref name="hostFiles"/> null: the host never reported) counts as usable, as before host facts existed. Likewise
+    /// a service needing a capability the agent reported it cannot set up (<paramref name="hostCapabilities"/>: transparent
+    /// proxying's kernel rules) is left out; one not reported on counts as available.
     /// </summary>
-    public static EffectiveHostConfig Build(DesiredState desired, string host, IEnumerable<ObservedContainer> containers, IEnumerable<HostFileFact>? hostFiles = null)
+    public static EffectiveHostConfig Build(
+        DesiredState desired, string host, IEnumerable<ObservedContainer> containers, IEnumerable<HostFileFact>? hostFiles = null, IEnumerable<HostCapabilityFact>? hostCapabilities = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(host);
@@ -53,8 +56,10 @@ public static class EffectiveModelBuilder
             facts[fact.Path] = fact;
         }
 
+        var capabilities = (hostCapabilities ?? []).GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var services = new List<EffectiveService>();
         var requiredFiles = new List<RequiredFile>();
+        var requiredCapabilities = new List<RequiredCapability>();
         foreach (var service in desired.ServicesOn(host).OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             if (!TryClaim(claims, service, diagnostics))
@@ -67,7 +72,11 @@ public static class EffectiveModelBuilder
             requiredFiles.AddRange(files);
             var unusable = files.Where(f => f.Problem is not null).ToList();
             diagnostics.AddRange(unusable.Select(f => f.LeftOut(host)));
-            if (unusable.Count == 0)
+            var needs = CapabilitiesOf(service, capabilities);
+            requiredCapabilities.AddRange(needs);
+            var lacking = needs.Where(c => c.Problem is not null).ToList();
+            diagnostics.AddRange(lacking.Select(c => c.LeftOut(host)));
+            if (unusable.Count == 0 && lacking.Count == 0)
             {
                 services.Add(new EffectiveService
                 {
@@ -92,6 +101,7 @@ public static class EffectiveModelBuilder
             Stats = desired.Settings.Stats,
             Services = services.ToValueList(),
             RequiredFiles = requiredFiles.ToValueList(),
+            RequiredCapabilities = requiredCapabilities.ToValueList(),
             Diagnostics = diagnostics.ToValueList(),
         };
     }
@@ -114,6 +124,25 @@ public static class EffectiveModelBuilder
             Problem = facts.TryGetValue(tls.Certificate, out var fact) ? fact.Problem() : null,
         };
         return [certificate];
+    }
+
+    /// <summary>What beyond files <paramref name="service"/> needs its host's agent to set up, each with the problem its host reported.</summary>
+    private static List<RequiredCapability> CapabilitiesOf(ServiceModel service, Dictionary<string, HostCapabilityFact> facts)
+    {
+        if (service.Backend.ClientAddress != ClientAddressMode.Transparent)
+        {
+            return [];
+        }
+
+        var transparent = new RequiredCapability
+        {
+            Name = HostCapabilityFact.TransparentProxy,
+            Service = service.Name,
+            Setting = "backend.clientAddress: transparent",
+            Source = new SourceLocation(service.SourceFile, 1, 1),
+            Problem = facts.TryGetValue(HostCapabilityFact.TransparentProxy, out var fact) ? fact.Problem : null,
+        };
+        return [transparent];
     }
 
     private static bool TryClaim(Dictionary<int, PortClaim> claims, ServiceModel service, List<Diagnostic> diagnostics)

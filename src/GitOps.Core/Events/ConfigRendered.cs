@@ -28,4 +28,12 @@ public sealed record ConfigRendered : IEvent
     /// the agent checks every one of these paths and reports them as <see cref="HostFactsObserved"/>.
     /// </summary>
     public ValueList<RequiredFile> RequiredFiles { get; init; } = ValueList<RequiredFile>.Empty;
+
+    /// <summary>
+    /// What beyond files the services placed on the host need its agent to set up (transparent proxying's kernel rules),
+    /// listed whether or not the host can: the agent sets up each one (or removes what none needs any more) and reports
+    /// it as <see cref="HostFactsObserved.Capabilities"/>. One with a <see cref="RequiredCapability.Problem"/> left its
+    /// service out of <see cref="Text"/>.
+    /// </summary>
+    public ValueList<RequiredCapability> RequiredCapabilities { get; init; } = ValueList<RequiredCapability>.Empty;
 }

@@ -14,4 +14,10 @@ public sealed record HostFactsObserved : IEvent
 
     /// <summary>Every path checked, in path order.</summary>
     public required ValueList<HostFileFact> Files { get; init; }
+
+    /// <summary>
+    /// Each capability the host's configuration needs (<see cref="ConfigRendered.RequiredCapabilities"/>), in name order,
+    /// with why the host cannot have it; empty when none is needed.
+    /// </summary>
+    public ValueList<HostCapabilityFact> Capabilities { get; init; } = ValueList<HostCapabilityFact>.Empty;
 }

@@ -111,7 +111,8 @@ public sealed class AgentHost
         AgentLog.Starting(logger, Options.Host, Options.ConfigPath, Options.RuntimeDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(Options.ConfigPath)!);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var reporter = new HostFactsReporter(store, Options.Host, Options.Actor, logger);
+        var transparent = new TransparentProxyKeeper(new TransparentProxyRules(Options.IptablesProgram), Options.Host, logger);
+        using var reporter = new HostFactsReporter(store, Options.Host, Options.Actor, transparent, logger);
         hostFacts = reporter;
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         var discovery = Task.Run(() => RunDiscoveryAsync(stopping.Token), CancellationToken.None);
@@ -159,6 +160,11 @@ public sealed class AgentHost
 
             keeper = null;
             await ShutDownHAProxyAsync().ConfigureAwait(false);
+            if (Options.StopHAProxyOnShutdown)
+            {
+                // HAProxy is gone: nothing uses the rules any more.
+                await transparent.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -213,9 +219,11 @@ public sealed class AgentHost
     }
 
     /// <summary>
-    /// Reports the files <paramref name="target"/> needs; returns null instead of it when its text names one that is not
-    /// usable here (HAProxy would refuse it): the controller renders the host again without that service, which wakes
-    /// the agent. A rollback's target is tried all the same: the operator asked for that exact configuration.
+    /// Reports the files <paramref name="target"/> needs and sets up what else it needs (transparent proxying); returns
+    /// null instead of it when its text names a file that is not usable here (HAProxy would refuse it) or a service whose
+    /// capability the host cannot have (it would not be served): the controller renders the host again without that
+    /// service, which wakes the agent. A rollback's target is tried all the same: the operator asked for that exact
+    /// configuration.
     /// </summary>
     private async Task<AgentTarget?> UnlessNeedingMissingFilesAsync(AgentTarget? target, CancellationToken cancellationToken)
     {
@@ -224,19 +232,26 @@ public sealed class AgentHost
             return target;
         }
 
-        var files = await hostFacts.ReportAsync(target, cancellationToken).ConfigureAwait(false);
+        var (files, capabilities) = await hostFacts.ReportAsync(target, cancellationToken).ConfigureAwait(false);
         var blocking = target.Config.RequiredFiles
             .Where(f => f.Problem is null)
             .Select(f => files.TryGetValue(f.Path, out var fact) ? fact : null)
-            .FirstOrDefault(fact => fact is { State: not HostFileState.Present });
-        if (blocking is null || target.Pinned)
+            .Where(fact => fact is { State: not HostFileState.Present })
+            .Select(fact => (What: fact!.Path, Problem: fact.Problem() ?? "is not usable"))
+            .Concat(target.Config.RequiredCapabilities
+                .Where(c => c.Problem is null)
+                .Select(c => capabilities.TryGetValue(c.Name, out var fact) ? fact : null)
+                .Where(fact => fact is { Problem: not null })
+                .Select(fact => (What: fact!.Name, Problem: "is not possible here: " + fact.Problem)))
+            .FirstOrDefault();
+        if (blocking.What is null || target.Pinned)
         {
             return target;
         }
 
         if (!Equals(reportedWaiting, target.Key))
         {
-            AgentLog.WaitingForRender(logger, Options.Host, target.Config.Version, blocking.Path, blocking.Problem() ?? "is not usable");
+            AgentLog.WaitingForRender(logger, Options.Host, target.Config.Version, blocking.What, blocking.Problem);
             reportedWaiting = target.Key;
         }
 

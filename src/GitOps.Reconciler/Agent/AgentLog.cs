@@ -79,6 +79,18 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = LogEventIds.Agent + 35, Level = LogLevel.Information, Message = "Agent for host {Host}: handing {Addresses} over before stopping HAProxy: {Outcome}")]
     public static partial void HandedOver(ILogger logger, string host, string addresses, string outcome);
 
+    [LoggerMessage(EventId = LogEventIds.Agent + 36, Level = LogLevel.Information, Message = "Agent for host {Host}: transparent proxying ready (mangle chain {Chain}, fwmark {Mark:x}, route table {Table})")]
+    public static partial void TransparentProxyReady(ILogger logger, string host, string chain, int mark, int table);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 37, Level = LogLevel.Error, Message = "Agent for host {Host}: transparent proxying is not possible here, so services with clientAddress transparent are left out of this host: {Problem}")]
+    public static partial void TransparentProxyUnavailable(ILogger logger, string host, string problem);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 38, Level = LogLevel.Information, Message = "Agent for host {Host}: transparent proxying rules removed (no service needs them, or HAProxy stopped with the agent)")]
+    public static partial void TransparentProxyRemoved(ILogger logger, string host);
+
+    [LoggerMessage(EventId = LogEventIds.Agent + 39, Level = LogLevel.Warning, Message = "Agent for host {Host}: could not remove the transparent proxying rules: {Problem}")]
+    public static partial void TransparentProxyRemoveFailed(ILogger logger, string host, string problem);
+
     [LoggerMessage(EventId = LogEventIds.Agent + 40, Level = LogLevel.Information, Message = "Agent for host {Host}: handing {Address} back to {Peer}, a host of higher preference that is healthy again: {Outcome}")]
     public static partial void HandedBack(ILogger logger, string host, string address, string peer, string outcome);
 

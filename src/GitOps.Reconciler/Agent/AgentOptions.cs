@@ -55,6 +55,9 @@ public sealed record AgentOptions
     /// <summary>The haproxy program: a name looked up on PATH (and /usr/sbin) or a path.</summary>
     public string HAProxyProgram { get; init; } = "haproxy";
 
+    /// <summary>The iptables program, run while a service of this host has <c>clientAddress: transparent</c>: a name looked up on PATH (and /usr/sbin) or a path.</summary>
+    public string IptablesProgram { get; init; } = "iptables";
+
     /// <summary>The keepalived program, run while this host belongs to a virtual-address group: a name looked up on PATH (and /usr/sbin) or a path.</summary>
     public string KeepalivedProgram { get; init; } = "keepalived";
 

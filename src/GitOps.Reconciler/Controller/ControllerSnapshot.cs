@@ -30,6 +30,9 @@ public sealed class ControllerSnapshot
     /// <summary>What each host's agent last reported of its files.</summary>
     public Dictionary<string, ValueList<HostFileFact>> HostFiles { get; set; } = [];
 
+    /// <summary>What each host's agent last reported of the capabilities its services need (transparent proxying).</summary>
+    public Dictionary<string, ValueList<HostCapabilityFact>> HostCapabilities { get; set; } = [];
+
     public Dictionary<string, HostSnapshot> Hosts { get; set; } = [];
 
     /// <summary>One host's published configuration and unrendered inputs.</summary>

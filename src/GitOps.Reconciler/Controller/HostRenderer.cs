@@ -42,7 +42,7 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
         }
 
         var work = declared.Where(h => state.Host(h).IsPending)
-            .Select(h => (Host: h, Config: state.Host(h), Containers: state.ContainersOn(h).ToList(), Files: state.FilesOn(h)))
+            .Select(h => (Host: h, Config: state.Host(h), Containers: state.ContainersOn(h).ToList(), Files: state.FilesOn(h), Capabilities: state.CapabilitiesOn(h)))
             .ToList();
         var published = 0;
         await Parallel.ForEachAsync(
@@ -50,7 +50,7 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                if (await RenderHostAsync(desired, commit, item.Host, item.Config, item.Containers, item.Files, ct).ConfigureAwait(false))
+                if (await RenderHostAsync(desired, commit, item.Host, item.Config, item.Containers, item.Files, item.Capabilities, ct).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref published);
                 }
@@ -61,9 +61,9 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
     public ValueTask DisposeAsync() => checker.DisposeAsync();
 
     private async Task<bool> RenderHostAsync(
-        DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, ValueList<HostFileFact>? files, CancellationToken cancellationToken)
+        DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, ValueList<HostFileFact>? files, ValueList<HostCapabilityFact>? capabilities, CancellationToken cancellationToken)
     {
-        var effective = EffectiveModelBuilder.Build(desired, host, containers, files);
+        var effective = EffectiveModelBuilder.Build(desired, host, containers, files, capabilities);
         var served = effective.Services.SelectMany(s => s.Servers).Select(s => s.Container?.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var causes = config.CausesOfChange(served);
         var text = HAProxyConfigRenderer.Render(effective, options.RenderOptionsFor(host));
@@ -99,7 +99,7 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
         }
 
         var version = config.Version + 1;
-        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = sha, Text = text, Commit = commit, Causes = causes, RequiredFiles = effective.RequiredFiles };
+        var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = sha, Text = text, Commit = commit, Causes = causes, RequiredFiles = effective.RequiredFiles, RequiredCapabilities = effective.RequiredCapabilities };
         await store.AppendAsync(
             StreamNames.Config(host),
             ExpectedVersion.Exact(config.Version),

@@ -19,6 +19,7 @@ internal sealed class ReconcileState
     private readonly Dictionary<string, ObservedContainers> containers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HostConfigState> hosts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ValueList<HostFileFact>> hostFiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ValueList<HostCapabilityFact>> hostCapabilities = new(StringComparer.Ordinal);
     private ValueList<RepositoryFile>? unloadedFiles;
     private DesiredState? desired;
 
@@ -66,6 +67,11 @@ internal sealed class ReconcileState
             state.hostFiles[host] = files;
         }
 
+        foreach (var (host, capabilities) in snapshot.HostCapabilities)
+        {
+            state.hostCapabilities[host] = capabilities;
+        }
+
         foreach (var (name, saved) in snapshot.Hosts)
         {
             var host = state.Host(name);
@@ -92,6 +98,7 @@ internal sealed class ReconcileState
         Desired = Desired,
         Containers = containers.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value.ById.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList(), StringComparer.Ordinal),
         HostFiles = hostFiles.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        HostCapabilities = hostCapabilities.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
         Hosts = hosts.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(
             p => p.Key,
             p => new ControllerSnapshot.HostSnapshot
@@ -120,6 +127,9 @@ internal sealed class ReconcileState
 
     /// <summary>The files the agent of <paramref name="host"/> last reported on; null when it never reported.</summary>
     public ValueList<HostFileFact>? FilesOn(string host) => hostFiles.TryGetValue(host, out var files) ? files : null;
+
+    /// <summary>The capabilities the agent of <paramref name="host"/> last reported on; null when it never reported.</summary>
+    public ValueList<HostCapabilityFact>? CapabilitiesOn(string host) => hostCapabilities.TryGetValue(host, out var capabilities) ? capabilities : null;
 
     /// <summary>
     /// Applies one event. With <paramref name="pending"/>, an input (a desired state, a container change or host facts)
@@ -150,6 +160,7 @@ internal sealed class ReconcileState
                 break;
             case HostFactsObserved facts when recorded.Stream == StreamNames.HostFacts(facts.Host):
                 hostFiles[facts.Host] = facts.Files;
+                hostCapabilities[facts.Host] = facts.Capabilities;
                 MarkInput(facts.Host, recorded, pending);
                 break;
             case ConfigRendered rendered:

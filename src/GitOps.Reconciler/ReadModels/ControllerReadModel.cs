@@ -108,7 +108,9 @@ public sealed class ControllerReadModel : SqlReadModel
                 batch.Add("INSERT INTO gitops.rm_hosts (host, updated_at) VALUES ($1, $2) ON CONFLICT (host) DO NOTHING", started.Host, at);
                 break;
             case ConfigRendered rendered:
-                var leftOut = rendered.RequiredFiles.Where(f => f.Problem is not null).Select(f => f.LeftOut(rendered.Host).ToString()).ToArray();
+                var leftOut = rendered.RequiredFiles.Where(f => f.Problem is not null).Select(f => f.LeftOut(rendered.Host).ToString())
+                    .Concat(rendered.RequiredCapabilities.Where(c => c.Problem is not null).Select(c => c.LeftOut(rendered.Host).ToString()))
+                    .ToArray();
                 batch.Add(
                     """
                     INSERT INTO gitops.rm_history_entries (event_id, kind, host, version, at, position, sha256, commit, causes, left_out) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

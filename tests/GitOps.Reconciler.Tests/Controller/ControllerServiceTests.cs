@@ -313,6 +313,54 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
         Assert.Empty((await new ReadModelQueries(world.Store).StatusAsync(CancellationToken.None)).Hosts.Single(h => h.Host == "lb1").LeftOut);
     }
 
+    [Fact]
+    public async Task HostFacts_TransparentProxyingImpossibleOnOneHost_ThatHostRendersWithoutTheServiceUntilTheAgentCan()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        await DesiredRepo.CommitInitialAsync(world.Git);
+        world.Git.WriteFile("services/db.yaml", """
+            apiVersion: gitops/v1
+            kind: Service
+            name: db
+            listen: { port: 5433, mode: tcp }
+            backend:
+              clientAddress: transparent
+              servers:
+                - { name: primary, address: 192.0.2.20:5432 }
+            """);
+        await world.Git.CommitAsync("add db");
+        await world.StartControllerAsync();
+        var first = (ConfigRendered)(await world.WaitForStreamAsync(StreamNames.Config("lb1"), 1))[^1].Data;
+        var needed = Assert.Single(first.RequiredCapabilities);
+        Assert.Equal((HostCapabilityFact.TransparentProxy, "db", (string?)null), (needed.Name, needed.Service, needed.Problem));
+        Assert.Contains("usesrc clientip", first.Text, StringComparison.Ordinal);
+
+        const string problem = "not permitted to change the kernel's packet rules (the agent needs root or CAP_NET_ADMIN): `iptables …` said: Permission denied";
+        var cannot = new NewEvent(new HostFactsObserved
+        {
+            Host = "lb1", Files = ValueList<HostFileFact>.Empty, Capabilities = ValueList.Create(new HostCapabilityFact { Name = HostCapabilityFact.TransparentProxy, Problem = problem }),
+        });
+        await world.Store.AppendAsync(StreamNames.HostFacts("lb1"), ExpectedVersion.Any, cannot, CancellationToken.None);
+
+        var without = (ConfigRendered)(await world.WaitForStreamAsync(StreamNames.Config("lb1"), 2))[1].Data;
+        Assert.Equal([cannot.EventId], without.Causes);
+        Assert.DoesNotContain("usesrc", without.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("192.0.2.20", without.Text, StringComparison.Ordinal);
+        Assert.Equal(problem, Assert.Single(without.RequiredCapabilities).Problem);
+        var leftOut = Assert.Single((await new ReadModelQueries(world.Store).StatusAsync(CancellationToken.None)).Hosts.Single(h => h.Host == "lb1").LeftOut);
+        Assert.Contains($"error GITOPS406: service 'db' is not served on host 'lb1': 'backend.clientAddress: transparent' needs transparent proxying there, which the agent cannot set up: {problem}.", leftOut, StringComparison.Ordinal);
+        Assert.Empty((await new ReadModelQueries(world.Store).StatusAsync(CancellationToken.None)).Hosts.Single(h => h.Host == "lb2").LeftOut);
+
+        var can = new NewEvent(new HostFactsObserved
+        {
+            Host = "lb1", Files = ValueList<HostFileFact>.Empty, Capabilities = ValueList.Create(new HostCapabilityFact { Name = HostCapabilityFact.TransparentProxy }),
+        });
+        await world.Store.AppendAsync(StreamNames.HostFacts("lb1"), ExpectedVersion.Any, can, CancellationToken.None);
+
+        var back = (ConfigRendered)(await world.WaitForStreamAsync(StreamNames.Config("lb1"), 3))[2].Data;
+        Assert.Equal(first.Text, back.Text);
+    }
+
     private static async Task<Guid> AppendFactsAsync(ControllerHarness world, string host, HostFileFact fact)
     {
         var facts = new NewEvent(new HostFactsObserved { Host = host, Files = ValueList.Create(fact) });

@@ -63,6 +63,11 @@ internal static class ServedServices
             lines[file.Service] = $"{file.Service}: NOT served: {file.LeftOut(host)}";
         }
 
+        foreach (var capability in config.RequiredCapabilities.Where(c => c.Problem is not null))
+        {
+            lines[capability.Service] = $"{capability.Service}: NOT served: {capability.LeftOut(host)}";
+        }
+
         if (effective.Stats is { } stats)
         {
             lines["stats"] = $"stats: http://{Host(stats.Bind)}:{stats.Port.ToString(CultureInfo.InvariantCulture)}{stats.Path}" +
