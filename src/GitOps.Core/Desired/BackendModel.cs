@@ -1,4 +1,5 @@
 using GitOps.Core.Collections;
+using GitOps.Core.Diagnostics;
 
 namespace GitOps.Core.Desired;
 
@@ -22,4 +23,7 @@ public sealed record BackendModel
     /// <see cref="ClientAddressMode.None"/>. <see cref="ClientAddressMode.Header"/> means nothing on a tcp service.
     /// </summary>
     public ClientAddressMode ClientAddress { get; init; } = ClientAddressMode.Header;
+
+    /// <summary>Where <c>backend.clientAddress</c> is written in Git, for errors about it; null when it is not written.</summary>
+    public SourceLocation? ClientAddressSource { get; init; }
 }

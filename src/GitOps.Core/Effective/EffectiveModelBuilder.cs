@@ -139,7 +139,7 @@ public static class EffectiveModelBuilder
             Name = HostCapabilityFact.TransparentProxy,
             Service = service.Name,
             Setting = "backend.clientAddress: transparent",
-            Source = new SourceLocation(service.SourceFile, 1, 1),
+            Source = service.Backend.ClientAddressSource ?? new SourceLocation(service.SourceFile, 1, 1),
             Problem = facts.TryGetValue(HostCapabilityFact.TransparentProxy, out var fact) ? fact.Problem : null,
         };
         return [transparent];

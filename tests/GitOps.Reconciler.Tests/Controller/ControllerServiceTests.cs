@@ -348,7 +348,7 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
         Assert.DoesNotContain("192.0.2.20", without.Text, StringComparison.Ordinal);
         Assert.Equal(problem, Assert.Single(without.RequiredCapabilities).Problem);
         var leftOut = Assert.Single((await new ReadModelQueries(world.Store).StatusAsync(CancellationToken.None)).Hosts.Single(h => h.Host == "lb1").LeftOut);
-        Assert.Contains($"error GITOPS406: service 'db' is not served on host 'lb1': 'backend.clientAddress: transparent' needs transparent proxying there, which the agent cannot set up: {problem}.", leftOut, StringComparison.Ordinal);
+        Assert.Contains($"services/db.yaml:6:18: error GITOPS406: service 'db' is not served on host 'lb1': 'backend.clientAddress: transparent' needs transparent proxying there, which the agent cannot set up: {problem}.", leftOut, StringComparison.Ordinal);
         Assert.Empty((await new ReadModelQueries(world.Store).StatusAsync(CancellationToken.None)).Hosts.Single(h => h.Host == "lb2").LeftOut);
 
         var can = new NewEvent(new HostFactsObserved

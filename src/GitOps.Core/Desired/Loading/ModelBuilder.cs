@@ -111,7 +111,7 @@ internal static class ModelBuilder
                 AcceptProxy = listen.AcceptProxy?.Value ?? false,
             },
             Routes = spec.Routes.Select(r => new RouteModel { Host = r.Host?.Value, Path = r.UrlPath?.Value ?? "/" }).ToValueList(),
-            Backend = BuildBackend(backend) with { ClientAddress = ClientAddress(spec, defaults) },
+            Backend = BuildBackend(backend) with { ClientAddress = ClientAddress(spec, defaults), ClientAddressSource = spec.Backend?.ClientAddress?.Location },
             Options = new ServiceOptions
             {
                 Compression = spec.Options?.Compression?.Value ?? defaults.Compression,
