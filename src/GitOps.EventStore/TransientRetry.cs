@@ -18,7 +18,19 @@ internal sealed class TransientRetry(EventStoreOptions options, TimeProvider tim
     /// </summary>
     public static bool IsTransient(Exception exception) =>
         exception is NpgsqlException { IsTransient: true }
-            or MartenCommandException { InnerException: NpgsqlException { IsTransient: true } };
+            or MartenCommandException { InnerException: NpgsqlException { IsTransient: true } }
+            || IsNoWritableHost(exception);
+
+    /// <summary>
+    /// Npgsql's answer for a connection string naming several hosts (<c>Host=a,b;Target Session Attributes=read-write</c>)
+    /// when none of them is a primary at the moment: the primary is down and the standby not promoted yet, or promoted
+    /// but still known as a standby until Npgsql checks it again (<c>Host Recheck Seconds</c>). A failover in progress,
+    /// so as transient as a restart; Npgsql gives it no error code of its own, only this message.
+    /// </summary>
+    private static bool IsNoWritableHost(Exception exception) =>
+        exception is NpgsqlException { InnerException: AggregateException or NpgsqlException or null } npgsql
+            and not PostgresException
+            && npgsql.Message.StartsWith("No suitable host was found", StringComparison.Ordinal);
 
     /// <summary>The delay before retry number <paramref name="attempt"/> (1-based), doubling up to the maximum.</summary>
     public TimeSpan DelayFor(int attempt)

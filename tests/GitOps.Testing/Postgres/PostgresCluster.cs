@@ -95,13 +95,62 @@ public sealed class PostgresCluster : IAsyncDisposable
     public string SocketConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(ConnectionStringFor(database)) { Host = SocketDirectory }.ConnectionString;
 
+    /// <summary>
+    /// Creates and starts a streaming replica of this cluster, owned by the caller: <c>pg_basebackup -R</c> of this
+    /// cluster into a new temp directory, started at a free port as a hot standby; <see cref="PromoteAsync"/> makes it a primary.
+    /// </summary>
+    public async Task<PostgresCluster> StartReplicaAsync(CancellationToken cancellationToken)
+    {
+        var tempRoot = Environment.IsPrivilegedProcess ? "/tmp" : Path.GetTempPath();
+        var rootDirectory = Path.Combine(tempRoot, "gitops-pg-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(rootDirectory, "sock"));
+        var replica = new PostgresCluster(tools, rootDirectory);
+        try
+        {
+            await replica.WatchForProcessExitAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresTools.GiveToServiceUserAsync(rootDirectory, cancellationToken).ConfigureAwait(false);
+            var backup = await tools.RunAsync(
+                "pg_basebackup",
+                ["-D", replica.DataDirectory, "-h", SocketDirectory, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", Superuser, "-R", "-X", "stream", "-c", "fast"],
+                TimeSpan.FromMinutes(2),
+                cancellationToken).ConfigureAwait(false);
+            if (!backup.Succeeded)
+            {
+                throw new InvalidOperationException($"pg_basebackup of {DataDirectory} failed ({backup.ExitCode}): {backup.StandardError}");
+            }
+
+            // The copied settings name the primary's socket directory; the replica needs its own.
+            await File.AppendAllLinesAsync(Path.Combine(replica.DataDirectory, "postgresql.conf"), ["", "# gitops test replica", $"unix_socket_directories = '{replica.SocketDirectory}'", "hot_standby = on"], cancellationToken).ConfigureAwait(false);
+            replica.Port = await WithServerLogAsync(() => tools.StartOnFreePortAsync(replica.DataDirectory, replica.LogFile, StartTimeout, cancellationToken)).ConfigureAwait(false);
+            return replica;
+        }
+        catch
+        {
+            replica.StopAndDelete();
+            throw;
+        }
+    }
+
+    /// <summary>Promotes this standby to a primary (<c>pg_ctl promote -w</c>): it accepts writes once this returns.</summary>
+    public async Task PromoteAsync(CancellationToken cancellationToken)
+    {
+        var result = await tools.RunAsync("pg_ctl", ["promote", "-D", DataDirectory, "-w"], TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"pg_ctl promote of {DataDirectory} failed ({result.ExitCode}): {result.StandardError}");
+        }
+    }
+
     /// <summary>Stops the server at once (<c>pg_ctl stop -m immediate</c>): open connections break.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => StopAsync(PostgresStopMode.Immediate, cancellationToken);
+
+    /// <summary>Stops the server: <see cref="PostgresStopMode.Fast"/> shuts down cleanly (a replica receives all of the WAL first), <see cref="PostgresStopMode.Immediate"/> as a crash.</summary>
+    public async Task StopAsync(PostgresStopMode mode, CancellationToken cancellationToken)
     {
         await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await tools.StopAsync(DataDirectory, PostgresStopMode.Immediate, cancellationToken).ConfigureAwait(false);
+            await tools.StopAsync(DataDirectory, mode, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
