@@ -26,4 +26,15 @@ public sealed class TransientRetryTests
         Assert.False(TransientRetry.IsTransient(new MartenCommandException(command, refused)));
         Assert.False(TransientRetry.IsTransient(new InvalidOperationException("not a database failure", new IOException())));
     }
+
+    [Fact]
+    public void IsTransient_NoServerOfAMultiHostStringIsAPrimaryYet_IsTransient()
+    {
+        // What Npgsql throws for Host=a,b;Target Session Attributes=read-write while a replica is being promoted.
+        var noPrimary = new NpgsqlException("No suitable host was found.", new AggregateException(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new IOException("Connection refused"))));
+
+        Assert.True(TransientRetry.IsTransient(noPrimary));
+        Assert.True(TransientRetry.IsTransient(new NpgsqlException("No suitable host was found.")));
+        Assert.False(TransientRetry.IsTransient(new NpgsqlException("No suitable host here, but some other failure", new InvalidOperationException())));
+    }
 }
