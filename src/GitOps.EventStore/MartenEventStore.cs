@@ -78,7 +78,7 @@ public sealed class MartenEventStore : IAsyncDisposable
         logger ??= NullLogger.Instance;
         registry ??= EventTypeRegistry.Default;
         timeProvider ??= TimeProvider.System;
-        var dataSource = CreateDataSource(options.ConnectionString);
+        var dataSource = CreateDataSource(options.ConnectionString, options.Actor);
         var documents = MartenSetup.CreateDocumentStore(dataSource, options, registry, timeProvider);
         var store = new MartenEventStore(dataSource, documents, options, registry, timeProvider, logger);
         try
@@ -369,11 +369,25 @@ public sealed class MartenEventStore : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    private static NpgsqlDataSource CreateDataSource(string connectionString, string actor)
     {
         try
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // pg_stat_activity names each process's connections ("gitops agent@lb1"), unless the operator named them.
+            if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
+            {
+                builder.ConnectionStringBuilder.ApplicationName = "gitops " + actor;
+            }
+
+            // A fleet of agents at rest should hold as few server connections as it can: pooled connections idle for
+            // 15 s are closed (Npgsql's default keeps them 5 min), so an idle agent keeps its notification listener alone.
+            if (!connectionString.Contains("Idle Lifetime", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.ConnectionStringBuilder.ConnectionIdleLifetime = 15;
+                builder.ConnectionStringBuilder.ConnectionPruningInterval = 5;
+            }
+
             // The store runs a handful of statements over and over: prepare them once per connection,
             // unless the operator's connection string says otherwise.
             if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
