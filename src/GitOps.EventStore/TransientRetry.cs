@@ -22,15 +22,17 @@ internal sealed class TransientRetry(EventStoreOptions options, TimeProvider tim
             || IsNoWritableHost(exception);
 
     /// <summary>
-    /// Npgsql's answer for a connection string naming several hosts (<c>Host=a,b;Target Session Attributes=read-write</c>)
-    /// when none of them is a primary at the moment: the primary is down and the standby not promoted yet, or promoted
-    /// but still known as a standby until Npgsql checks it again (<c>Host Recheck Seconds</c>). A failover in progress,
-    /// so as transient as a restart; Npgsql gives it no error code of its own, only this message.
+    /// Npgsql's answers for a connection string naming several hosts (<c>Host=a,b;Target Session Attributes=read-write</c>)
+    /// when none of them will do at the moment: every host refused the connection ("Unable to connect to a suitable
+    /// host", each host's failure inside), or the hosts that answered are standbys ("No suitable host was found": the
+    /// primary is down and the standby not promoted yet, or promoted but still known as a standby until Npgsql checks it
+    /// again, <c>Host Recheck Seconds</c>). A failover in progress, so as transient as a restart.
     /// </summary>
     private static bool IsNoWritableHost(Exception exception) =>
-        exception is NpgsqlException { InnerException: AggregateException or NpgsqlException or null } npgsql
-            and not PostgresException
-            && npgsql.Message.StartsWith("No suitable host was found", StringComparison.Ordinal);
+        exception is NpgsqlException npgsql and not PostgresException
+        && (npgsql.InnerException is AggregateException { InnerExceptions.Count: > 0 } hosts
+            ? hosts.InnerExceptions.All(IsTransient)
+            : npgsql.InnerException is null && npgsql.Message.StartsWith("No suitable host was found", StringComparison.Ordinal));
 
     /// <summary>The delay before retry number <paramref name="attempt"/> (1-based), doubling up to the maximum.</summary>
     public TimeSpan DelayFor(int attempt)

@@ -33,8 +33,17 @@ public sealed class TransientRetryTests
         // What Npgsql throws for Host=a,b;Target Session Attributes=read-write while a replica is being promoted.
         var noPrimary = new NpgsqlException("No suitable host was found.", new AggregateException(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new IOException("Connection refused"))));
 
+        var allRefused = new NpgsqlException("Unable to connect to a suitable host. Check inner exception for more details.", new AggregateException(
+            new NpgsqlException("Failed to connect to 127.0.0.1:5432", new IOException("Connection refused")),
+            new NpgsqlException("Failed to connect to 127.0.0.1:5433", new IOException("Connection refused"))));
+        var oneRefusedLogin = new NpgsqlException("Unable to connect to a suitable host. Check inner exception for more details.", new AggregateException(
+            new NpgsqlException("Failed to connect to 127.0.0.1:5432", new IOException("Connection refused")),
+            new NpgsqlException("28P01: password authentication failed")));
+
         Assert.True(TransientRetry.IsTransient(noPrimary));
+        Assert.True(TransientRetry.IsTransient(allRefused));
         Assert.True(TransientRetry.IsTransient(new NpgsqlException("No suitable host was found.")));
+        Assert.False(TransientRetry.IsTransient(oneRefusedLogin));
         Assert.False(TransientRetry.IsTransient(new NpgsqlException("No suitable host here, but some other failure", new InvalidOperationException())));
     }
 }

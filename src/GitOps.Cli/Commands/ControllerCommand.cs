@@ -25,7 +25,7 @@ internal static class ControllerCommand
             TimeSpan.FromSeconds(10));
         var coalesce = DurationArgument.Option(
             "--coalesce",
-            "How long a burst of container events is gathered before rendering once; 0ms renders after each.",
+            "The shortest time between two renderings: a change after a quiet spell is rendered at once, and changes arriving sooner after a rendering are gathered and rendered once when this much time has passed; 0ms renders after each.",
             TimeSpan.FromMilliseconds(75));
         var runtimeDirectory = AgentCommand.RuntimeDirectoryOption();
         var bind = CommonOptions.Bind();

@@ -15,7 +15,10 @@ public sealed record ControllerOptions
     /// <summary>How often a URL is polled (ls-remote, fetch only when moved); also the fallback poll of a local path's watcher.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a burst of input events is collected before rendering once; zero renders after every read.</summary>
+    /// <summary>
+    /// The shortest time between two renderings: an input after a quiet spell is rendered at once, and inputs that arrive
+    /// sooner after a rendering are collected until this long after it, then rendered once. Zero renders after every read.
+    /// </summary>
     public TimeSpan CoalesceWindow { get; init; } = TimeSpan.FromMilliseconds(75);
 
     /// <summary>How often a controller that is not the leader tries to take the lock, and the leader checks it still holds it.</summary>

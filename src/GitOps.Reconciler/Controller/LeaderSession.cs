@@ -26,6 +26,9 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
 
     private Task? snapshotSaver;
 
+    // When the last rendering began (timestamp of the time provider); null before the first.
+    private long? lastRender;
+
     /// <summary>The state this session recovered and keeps current; null until recovered.</summary>
     private ReconcileState? recovered;
 
@@ -211,10 +214,14 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
         }
     }
 
-    /// <summary>Applies what is waiting, then whatever arrives within the coalescing window.</summary>
+    /// <summary>
+    /// Applies what is waiting and, when the last rendering began less than the coalescing window ago, whatever arrives
+    /// until the window since then has passed. Coalescing on the leading edge: the first change after a quiet spell is
+    /// rendered at once, and only what arrives while the renderings follow each other closely is batched.
+    /// </summary>
     private async Task CollectBurstAsync(ChannelReader<RecordedEvent> reader, ReconcileState state, CancellationToken cancellationToken)
     {
-        var deadline = timeProvider.GetTimestamp() + (long)(options.CoalesceWindow.TotalSeconds * timeProvider.TimestampFrequency);
+        var deadline = (lastRender ?? long.MinValue / 2) + (long)(options.CoalesceWindow.TotalSeconds * timeProvider.TimestampFrequency);
         while (true)
         {
             while (reader.TryRead(out var recorded))
@@ -246,6 +253,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
 
     private async Task RenderAsync(ReconcileState state, CancellationToken cancellationToken)
     {
+        lastRender = timeProvider.GetTimestamp();
         var published = await renderer.RenderPendingAsync(state, cancellationToken).ConfigureAwait(false);
         await store.SaveCheckpointAsync(options.CheckpointName, state.Position, cancellationToken).ConfigureAwait(false);
         MaybeSnapshot(state);

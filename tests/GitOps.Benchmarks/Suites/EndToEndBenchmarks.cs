@@ -99,7 +99,7 @@ internal sealed class EndToEndBenchmarks : IBenchmarkSuite
             await repo.CommitAsync("blue", cancellationToken);
             var store = cluster.ConnectionStringFor("postgres");
             string[] common = ["--store", store, "--runtime-dir", Path.Combine(root, "{host}")];
-            await using var controller = Run(["controller", "--repo", repo.WorkTree, "--bind", "127.0.0.1", "--coalesce", "0ms", .. common], cancellationToken);
+            await using var controller = Run(["controller", "--repo", repo.WorkTree, "--bind", "127.0.0.1", .. common], cancellationToken);
             await using var lb1 = Run(["agent", "--host", "lb1", "--data-dir", Path.Combine(root, "a1"), "--stop-haproxy-on-exit", "--docker", "none", .. common], cancellationToken);
             await using var lb2 = Run(["agent", "--host", "lb2", "--data-dir", Path.Combine(root, "a2"), "--stop-haproxy-on-exit", "--docker", "none", .. common], cancellationToken);
             await Task.WhenAll(ServedAsync(ports[0], "blue", cancellationToken, TimeSpan.FromSeconds(60)), ServedAsync(ports[1], "blue", cancellationToken, TimeSpan.FromSeconds(60)));

@@ -169,7 +169,11 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
         var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await Poll.UntilAsync(() => loop.SucceededSince(start) >= 10, "10 requests through the virtual address succeeded before the disruption", bound, cancellationToken).ConfigureAwait(false);
         await disruption().ConfigureAwait(false);
-        await Poll.UntilAsync(recovered, "the pair recovered from the disruption", bound, cancellationToken).ConfigureAwait(false);
+        await Poll.UntilAsync<object>(
+            async ct => await recovered(ct).ConfigureAwait(false) ? loop : null,
+            () => $"the pair recovered from the disruption; requests so far: {string.Join(", ", loop.Samples.TakeLast(40))}\n{Transcripts()}",
+            bound,
+            cancellationToken).ConfigureAwait(false);
         var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await Poll.UntilAsync(() => loop.SucceededSince(after) >= 20, "20 requests succeeded after the recovery", bound, cancellationToken).ConfigureAwait(false);
         return await loop.StopAsync().ConfigureAwait(false);
