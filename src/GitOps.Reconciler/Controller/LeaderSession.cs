@@ -26,7 +26,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
 
     private Task? snapshotSaver;
 
-    // When the last rendering began (timestamp of the time provider); null before the first.
+    // When the last rendering that published something began (timestamp of the time provider); null before the first.
     private long? lastRender;
 
     /// <summary>The state this session recovered and keeps current; null until recovered.</summary>
@@ -253,8 +253,15 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
 
     private async Task RenderAsync(ReconcileState state, CancellationToken cancellationToken)
     {
-        lastRender = timeProvider.GetTimestamp();
+        var started = timeProvider.GetTimestamp();
         var published = await renderer.RenderPendingAsync(state, cancellationToken).ConfigureAwait(false);
+        if (published > 0)
+        {
+            // Only a pass that published counts: inputs that changed no configuration (an agent's report) must not hold
+            // back the next change.
+            lastRender = started;
+        }
+
         await store.SaveCheckpointAsync(options.CheckpointName, state.Position, cancellationToken).ConfigureAwait(false);
         MaybeSnapshot(state);
         Rendered?.Invoke(published);
