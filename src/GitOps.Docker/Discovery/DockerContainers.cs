@@ -106,6 +106,34 @@ public static class DockerContainers
         };
     }
 
+    /// <summary>The inspect document of one container with its run (<c>State.StartedAt</c>) and stop signal; null as for <see cref="FromInspect"/>.</summary>
+    public static InspectedContainer? FromInspectWithLifecycle(ContainerInspectResponse inspected, ICollection<Diagnostic> diagnostics)
+    {
+        if (FromInspect(inspected, diagnostics) is not { } container)
+        {
+            return null;
+        }
+
+        // An unknown stop signal name cannot match any kill event's number: then only SIGKILL announces the end.
+        var stopSignal = string.IsNullOrEmpty(inspected.Config?.StopSignal) ? StopSignals.Terminate : StopSignals.Parse(inspected.Config.StopSignal) ?? 0;
+        return new InspectedContainer(container, ParseTime(inspected.State?.StartedAt), stopSignal);
+    }
+
+    /// <summary>
+    /// An RFC 3339 time as Docker writes it (<c>2026-12-03T14:26:56.123456789Z</c>, nine fractional digits, more than
+    /// .NET parses) to 100 ns; <see cref="DateTimeOffset.MinValue"/> when missing or unreadable.
+    /// </summary>
+    internal static DateTimeOffset ParseTime(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return DateTimeOffset.MinValue;
+        }
+
+        var trimmed = System.Text.RegularExpressions.Regex.Replace(text, @"(\.\d{7})\d+", "$1");
+        return DateTimeOffset.TryParse(trimmed, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) ? time : DateTimeOffset.MinValue;
+    }
+
     /// <summary>Maps Docker's health status word (<c>starting</c>, <c>healthy</c>, <c>unhealthy</c>; also the suffix of a <c>health_status: …</c> event).</summary>
     public static ContainerHealth ParseHealthStatus(string? status) => status switch
     {
