@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
 using GitOps.Core.Collections;
 using GitOps.Core.Diagnostics;
@@ -12,7 +14,7 @@ namespace GitOps.Docker.Discovery;
 /// Never throws on bad input: a container missing what routing needs yields null and an error diagnostic; a
 /// network that cannot be routed to is left out with a warning.
 /// </summary>
-public static class DockerContainers
+public static partial class DockerContainers
 {
     /// <summary>
     /// One item of the container list. <paramref name="what"/> names it in diagnostics (e.g. <c>item 3</c>);
@@ -130,8 +132,8 @@ public static class DockerContainers
             return DateTimeOffset.MinValue;
         }
 
-        var trimmed = System.Text.RegularExpressions.Regex.Replace(text, @"(\.\d{7})\d+", "$1");
-        return DateTimeOffset.TryParse(trimmed, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) ? time : DateTimeOffset.MinValue;
+        var trimmed = FractionBeyondTicks().Replace(text, "$1");
+        return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : DateTimeOffset.MinValue;
     }
 
     /// <summary>Maps Docker's health status word (<c>starting</c>, <c>healthy</c>, <c>unhealthy</c>; also the suffix of a <c>health_status: …</c> event).</summary>
@@ -201,6 +203,9 @@ public static class DockerContainers
 
         return result.OrderBy(n => n.Name, StringComparer.Ordinal).ToValueList();
     }
+
+    [GeneratedRegex(@"(\.\d{7})\d+")]
+    private static partial Regex FractionBeyondTicks();
 
     private static string Short(string id) => id[..Math.Min(12, id.Length)];
 }
