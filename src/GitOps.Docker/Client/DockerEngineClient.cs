@@ -103,13 +103,19 @@ public sealed class DockerEngineClient : IDisposable
     /// <summary><c>GET /containers/{id}/json</c> reduced to what routing needs.</summary>
     /// <exception cref="DockerApiException">With <see cref="DockerApiException.IsNotFound"/> when there is no such container.</exception>
     /// <exception cref="DockerProtocolException">The document lacks a field routing needs.</exception>
-    public async Task<ObservedContainer> InspectContainerAsync(string idOrName, CancellationToken cancellationToken)
+    public async Task<ObservedContainer> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) =>
+        (await InspectLifecycleAsync(idOrName, cancellationToken).ConfigureAwait(false)).Container;
+
+    /// <summary><c>GET /containers/{id}/json</c> reduced to what routing needs, with the container's run and stop signal.</summary>
+    /// <exception cref="DockerApiException">With <see cref="DockerApiException.IsNotFound"/> when there is no such container.</exception>
+    /// <exception cref="DockerProtocolException">The document lacks a field routing needs.</exception>
+    public async Task<InspectedContainer> InspectLifecycleAsync(string idOrName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(idOrName);
         var request = $"GET /containers/{idOrName}/json";
         var inspected = await RequestAsync(request, ct => client.Containers.InspectContainerAsync(idOrName, ct), cancellationToken).ConfigureAwait(false);
         var diagnostics = new List<Diagnostic>();
-        return DockerContainers.FromInspect(inspected, diagnostics)
+        return DockerContainers.FromInspectWithLifecycle(inspected, diagnostics)
             ?? throw new DockerProtocolException($"the Docker engine at {Endpoint} answered {request} with an unusable document: {string.Join("; ", diagnostics.Select(d => d.Message))}");
     }
 

@@ -14,13 +14,54 @@ internal sealed class ContainerPicture(string host)
 {
     private ImmutableDictionary<string, ObservedContainer> containers = ImmutableDictionary.Create<string, ObservedContainer>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Containers sent their stop signal (or SIGKILL) while still running, by id, with the run (<c>StartedAt</c>)
+    /// that is ending: that run is kept out of the picture however it looks, until the container exits or starts anew.
+    /// </summary>
+    private readonly Dictionary<string, DateTimeOffset> goingAway = new(StringComparer.Ordinal);
+
     public ImmutableDictionary<string, ObservedContainer> Containers => Volatile.Read(ref containers);
+
+    /// <summary>The runs that are ending, by container id (see <see cref="Stopping"/>).</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> GoingAway => goingAway;
+
+    /// <summary>
+    /// A container was sent a signal that ends it (<paramref name="signal"/>, already judged so) while it still runs:
+    /// it leaves the picture now, while its process can still finish the requests it has, and this run stays out.
+    /// </summary>
+    public IReadOnlyList<IDiscoveryEvent> Stopping(string id, DateTimeOffset startedAt, string signal)
+    {
+        goingAway[id] = startedAt;
+        if (Containers.GetValueOrDefault(id) is not { } known)
+        {
+            return [];
+        }
+
+        Set(containers.Remove(id));
+        return [new ContainerStopped { Host = host, ContainerId = id, Name = known.Name, Signal = signal }];
+    }
+
+    /// <summary>Takes the current state of one container as <see cref="Apply(string, ObservedContainer?, string?)"/>, keeping an ending run out.</summary>
+    public IReadOnlyList<IDiscoveryEvent> Apply(string id, InspectedContainer? inspected, string? signal = null)
+    {
+        if (inspected is { Container.IsRunning: true } && goingAway.TryGetValue(id, out var ending) && ending == inspected.StartedAt)
+        {
+            return [];
+        }
+
+        goingAway.Remove(id);
+        return Apply(id, inspected?.Container, signal);
+    }
+
+    /// <summary>Forgets that <paramref name="id"/> was ending (it exited, or runs again), so the next resync takes it as listed.</summary>
+    public void Forget(string id) => goingAway.Remove(id);
 
     /// <summary>
     /// Takes the current state of one container (null: it no longer exists) and returns the changes, in the
-    /// order they should be published; empty when nothing that routing sees changed.
+    /// order they should be published; empty when nothing that routing sees changed. <paramref name="signal"/> names
+    /// the signal that ended a container seen no longer running, when that is why it is looked at.
     /// </summary>
-    public IReadOnlyList<IDiscoveryEvent> Apply(string id, ObservedContainer? observed)
+    public IReadOnlyList<IDiscoveryEvent> Apply(string id, ObservedContainer? observed, string? signal = null)
     {
         var changes = new List<IDiscoveryEvent>();
         var known = Containers.GetValueOrDefault(id);
@@ -29,7 +70,7 @@ internal sealed class ContainerPicture(string host)
         {
             // A rename is reported as the old name leaving and the new one arriving: server names follow container names.
             // Labels cannot change on a running container; should they differ all the same, the container is re-announced whole.
-            changes.Add(new ContainerStopped { Host = host, ContainerId = id, Name = known.Name });
+            changes.Add(new ContainerStopped { Host = host, ContainerId = id, Name = known.Name, Signal = running is null ? signal : null });
             Set(containers.Remove(id));
             known = null;
         }
@@ -65,13 +106,16 @@ internal sealed class ContainerPicture(string host)
         return changes;
     }
 
-    /// <summary>Replaces the whole picture with <paramref name="listed"/> (running ones are kept) and returns the snapshot and label problems.</summary>
+    /// <summary>
+    /// Replaces the whole picture with <paramref name="listed"/> (running ones are kept, but not the ending runs of
+    /// <see cref="GoingAway"/>: refresh those first) and returns the snapshot and label problems.
+    /// </summary>
     public ResyncResult Replace(IEnumerable<ObservedContainer> listed)
     {
         var before = Containers;
         var builder = ImmutableDictionary.CreateBuilder<string, ObservedContainer>(StringComparer.Ordinal);
         var rejected = new List<ContainerLabelRejected>();
-        foreach (var observed in listed.Where(c => c.IsRunning))
+        foreach (var observed in listed.Where(c => c.IsRunning && !goingAway.ContainsKey(c.Id)))
         {
             var result = LabelCheck.Check(observed);
             builder[observed.Id] = result.Container;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
 using GitOps.Core.Collections;
 using GitOps.Core.Diagnostics;
@@ -12,7 +14,7 @@ namespace GitOps.Docker.Discovery;
 /// Never throws on bad input: a container missing what routing needs yields null and an error diagnostic; a
 /// network that cannot be routed to is left out with a warning.
 /// </summary>
-public static class DockerContainers
+public static partial class DockerContainers
 {
     /// <summary>
     /// One item of the container list. <paramref name="what"/> names it in diagnostics (e.g. <c>item 3</c>);
@@ -106,6 +108,34 @@ public static class DockerContainers
         };
     }
 
+    /// <summary>The inspect document of one container with its run (<c>State.StartedAt</c>) and stop signal; null as for <see cref="FromInspect"/>.</summary>
+    public static InspectedContainer? FromInspectWithLifecycle(ContainerInspectResponse inspected, ICollection<Diagnostic> diagnostics)
+    {
+        if (FromInspect(inspected, diagnostics) is not { } container)
+        {
+            return null;
+        }
+
+        // An unknown stop signal name cannot match any kill event's number: then only SIGKILL announces the end.
+        var stopSignal = string.IsNullOrEmpty(inspected.Config?.StopSignal) ? StopSignals.Terminate : StopSignals.Parse(inspected.Config.StopSignal) ?? 0;
+        return new InspectedContainer(container, ParseTime(inspected.State?.StartedAt), stopSignal);
+    }
+
+    /// <summary>
+    /// An RFC 3339 time as Docker writes it (<c>2026-12-03T14:26:56.123456789Z</c>, nine fractional digits, more than
+    /// .NET parses) to 100 ns; <see cref="DateTimeOffset.MinValue"/> when missing or unreadable.
+    /// </summary>
+    internal static DateTimeOffset ParseTime(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return DateTimeOffset.MinValue;
+        }
+
+        var trimmed = FractionBeyondTicks().Replace(text, "$1");
+        return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : DateTimeOffset.MinValue;
+    }
+
     /// <summary>Maps Docker's health status word (<c>starting</c>, <c>healthy</c>, <c>unhealthy</c>; also the suffix of a <c>health_status: …</c> event).</summary>
     public static ContainerHealth ParseHealthStatus(string? status) => status switch
     {
@@ -173,6 +203,9 @@ public static class DockerContainers
 
         return result.OrderBy(n => n.Name, StringComparer.Ordinal).ToValueList();
     }
+
+    [GeneratedRegex(@"(\.\d{7})\d+")]
+    private static partial Regex FractionBeyondTicks();
 
     private static string Short(string id) => id[..Math.Min(12, id.Length)];
 }

@@ -186,6 +186,16 @@ public sealed class DockerDiscoveryWatcher
             DiscoveryWatcherLog.ListItemSkipped(logger, Host, diagnostic.ToString());
         }
 
+        // A container told to stop may still be listed as running; it stays out unless it has exited or runs anew since.
+        foreach (var (id, startedAt) in picture.GoingAway.ToList())
+        {
+            if (await InspectOrNullAsync(id, cancellationToken).ConfigureAwait(false) is not { Container.IsRunning: true } inspected
+                || inspected.StartedAt != startedAt)
+            {
+                picture.Forget(id);
+            }
+        }
+
         var result = picture.Replace(listed.Containers);
         if (!publishUnchanged && result.Added == 0 && result.Removed == 0 && result.Changed == 0)
         {
@@ -209,10 +219,10 @@ public sealed class DockerDiscoveryWatcher
         }
 
         Interlocked.Increment(ref eventsHandled);
-        ObservedContainer? observed;
+        InspectedContainer? inspected;
         try
         {
-            observed = dockerEvent.Action == "destroy" ? null : await InspectOrNullAsync(id, cancellationToken).ConfigureAwait(false);
+            inspected = dockerEvent.Action == "destroy" ? null : await InspectOrNullAsync(id, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is DockerApiException or DockerProtocolException)
         {
@@ -222,11 +232,27 @@ public sealed class DockerDiscoveryWatcher
             return;
         }
 
-        foreach (var change in picture.Apply(id, observed))
+        // "kill" is the first thing Docker says when a container is told to stop (docker stop, restart, compose down or
+        // scale), while the process still runs and serves: the earliest moment to take it out of rotation. Only the
+        // container's own stop signal and SIGKILL mean that; any other signal (SIGHUP to reload, SIGUSR1) leaves it in.
+        // A kill read late, after the container started again, concerns an earlier run: the current one is taken as it is.
+        var changes = dockerEvent.Action == "kill" && inspected is not null && EndingSignal(dockerEvent, inspected) is { } signal
+            ? inspected.Container.IsRunning ? picture.Stopping(id, inspected.StartedAt, signal) : picture.Apply(id, inspected, signal)
+            : picture.Apply(id, inspected);
+        foreach (var change in changes)
         {
             await PublishAsync(change, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The name of the signal a <c>kill</c> event delivered when it ends the container (its stop signal or SIGKILL), else null.</summary>
+    private static string? EndingSignal(Message dockerEvent, InspectedContainer inspected) =>
+        (dockerEvent.TimeNano is not { } time || DateTimeOffset.UnixEpoch.AddTicks(time / 100) >= inspected.StartedAt)
+        && dockerEvent.Actor.Attributes?.TryGetValue("signal", out var text) == true
+        && StopSignals.Parse(text) is { } number
+        && (number == StopSignals.Kill || number == inspected.StopSignal)
+            ? StopSignals.Name(number)
+            : null;
 
     /// <summary>The container an event concerns when it can change routing, else null.</summary>
     private static string? ContainerOf(Message dockerEvent)
@@ -240,11 +266,11 @@ public sealed class DockerDiscoveryWatcher
         return ConfigToken.IsDockerId(id) ? id : null;
     }
 
-    private async Task<ObservedContainer?> InspectOrNullAsync(string id, CancellationToken cancellationToken)
+    private async Task<InspectedContainer?> InspectOrNullAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            return await client.InspectLifecycleAsync(id, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerApiException ex) when (ex.IsNotFound)
         {
@@ -286,6 +312,7 @@ public sealed class DockerDiscoveryWatcher
     private string Describe(IDiscoveryEvent change) => change switch
     {
         ContainerStarted started => started.Name,
+        ContainerStopped { Signal: { } signal } stopped => $"{stopped.Name} ({signal})",
         ContainerStopped stopped => stopped.Name,
         ContainerHealthChanged health => NameOf(health.ContainerId),
         ContainerAddressChanged address => NameOf(address.ContainerId),

@@ -17,6 +17,9 @@ public static class HAProxyConfigRenderer
     internal const string FrontendPrefix = "fe_";
     internal const string StatsFrontend = "gitops_stats";
 
+    /// <summary>The idempotent methods of RFC 9110 section 9.2.2: the only ones resent after the server received them.</summary>
+    private static readonly string[] IdempotentMethods = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"];
+
     private static readonly string[] CompressedTypes =
     [
         "text/html", "text/plain", "text/css", "text/javascript", "application/javascript", "application/json", "application/xml", "image/svg+xml",
@@ -47,7 +50,7 @@ public static class HAProxyConfigRenderer
 
         foreach (var service in services)
         {
-            WriteBackend(writer, service);
+            WriteBackend(writer, service, config.Defaults.Timeouts);
         }
 
         return writer.ToString();
@@ -91,8 +94,14 @@ public static class HAProxyConfigRenderer
         writer.Line("timeout", "server", ConfigWriter.Duration(timeouts.Server));
         writer.Line("timeout", "http-request", ConfigWriter.Duration(timeouts.HttpRequest));
         writer.Line("timeout", "tunnel", ConfigWriter.Duration(timeouts.Tunnel));
-        writer.Line("option", "redispatch");
+        // Every retry goes to another server (redispatch 1): the one that failed is most likely a container going away.
+        writer.Line("option", "redispatch", "1");
         writer.Line("retries", "3");
+        // conn-failure: the request was not sent (address gone, port closed), so any method may go elsewhere.
+        // empty-response: the server closed without answering (a process ending mid-request); http backends resend
+        // only idempotent methods (see IdempotentMethods). Not response-timeout: a slow request would be doubled, and
+        // not junk-response or status codes: those are answers, usually to the request itself.
+        writer.Line("retry-on", "conn-failure", "empty-response");
     }
 
     private static void WriteFrontend(ConfigWriter writer, int port, List<EffectiveService> services, RenderOptions options)
@@ -186,7 +195,7 @@ public static class HAProxyConfigRenderer
         }
     }
 
-    private static void WriteBackend(ConfigWriter writer, EffectiveService effective)
+    private static void WriteBackend(ConfigWriter writer, EffectiveService effective, TimeoutsModel timeouts)
     {
         var service = effective.Service;
         var backend = service.Backend;
@@ -203,6 +212,12 @@ public static class HAProxyConfigRenderer
 
         writer.Line("mode", Mode(service.Listen.Mode));
         writer.Line("balance", Balance(backend.Balance));
+        var onlyContainers = effective.Origin == ServiceOrigin.SeedLabels || backend is { Discover: not null, Servers.Count: 0 };
+        if (onlyContainers && timeouts.ContainerConnect != timeouts.Connect)
+        {
+            // Only containers on this host's own bridge: see TimeoutsModel.ContainerConnect.
+            writer.Line("timeout", "connect", ConfigWriter.Duration(timeouts.ContainerConnect));
+        }
         if (backend.Balance == BalanceAlgorithm.Source)
         {
             // Consistent hashing keeps the algorithm dynamic, so runtime "add server" stays possible.
@@ -253,6 +268,9 @@ public static class HAProxyConfigRenderer
 
     private static void WriteHttpOptions(ConfigWriter writer, ServiceModel service)
     {
+        // A request the server received may be resent (retry-on empty-response) only when doing it twice is the same
+        // as doing it once (RFC 9110 section 9.2.2); POST and PATCH are retried only when they were never sent.
+        writer.Line(["http-request", "disable-l7-retry", "unless", "{", "method", .. IdempotentMethods, "}"]);
         if (service.Backend.ClientAddress == ClientAddressMode.Header)
         {
             writer.Line("option", "forwardfor");

@@ -68,7 +68,7 @@ internal static class InputCauses
                 AddCause(batch, recorded, HistoryCauseKind.Container, started.Host, containerId: started.ContainerId, container: started.Name, change: "started");
                 break;
             case ContainerStopped stopped:
-                AddCause(batch, recorded, HistoryCauseKind.Container, stopped.Host, containerId: stopped.ContainerId, container: stopped.Name, change: "stopped");
+                AddCause(batch, recorded, HistoryCauseKind.Container, stopped.Host, containerId: stopped.ContainerId, container: stopped.Name, change: StopChange(stopped));
                 AddContainer(batch, stopped.Host, stopped.ContainerId, stopped.Name, running: false);
                 break;
             case ContainerHealthChanged health:
@@ -89,6 +89,10 @@ internal static class InputCauses
                 break;
         }
     }
+
+    /// <summary>Why a container left: told to stop (the signal, sent while it still served), or seen stopped.</summary>
+    private static string StopChange(ContainerStopped stopped) =>
+        stopped.Signal is { } signal ? $"stopping ({signal} sent)" : "stopped";
 
     /// <summary>The files the agent found unusable, or that all are usable.</summary>
     private static string HostFilesChange(HostFactsObserved facts)

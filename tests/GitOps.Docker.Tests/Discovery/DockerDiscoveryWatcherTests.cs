@@ -83,7 +83,7 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
 
         await docker.StopAsync(container.Id, cts.Token);
         var stopped = (ContainerStopped)await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.ContainerId == container.Id, Wait, cts.Token);
-        Assert.Equal(new ContainerStopped { Host = "lb1", ContainerId = container.Id, Name = container.Name }, stopped);
+        Assert.Equal(new ContainerStopped { Host = "lb1", ContainerId = container.Id, Name = container.Name, Signal = "SIGTERM" }, stopped);
         Assert.False(run.Watcher.Containers.ContainsKey(container.Id));
 
         var mark = run.Sink.Changes.Count;
@@ -95,6 +95,91 @@ public sealed class DockerDiscoveryWatcherTests(DockerFixture docker) : IClassFi
         await docker.RemoveAsync(container.Id, cts.Token);
         await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.ContainerId == container.Id, Wait, mark, cts.Token);
         Assert.False(run.Watcher.Containers.ContainsKey(container.Id));
+    }
+
+    [Fact]
+    public async Task RunAsync_DockerStop_PublishesStoppedAtTheStopSignalWhileTheContainerStillRuns()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var run = new WatcherRun(docker.Endpoint);
+        var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
+
+        // httpd as PID 1 ignores SIGTERM: the container runs on until docker stop sends SIGKILL after --time.
+        var stopping = docker.RunDockerAsync(["stop", "--time", "20", container.Id], cts.Token);
+        var stopped = (ContainerStopped)await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.ContainerId == container.Id, Wait, cts.Token);
+        var state = (await docker.InspectAsync(container.Id, cts.Token)).GetProperty("State");
+        await docker.RunDockerAsync(["kill", container.Id], cts.Token);
+        await stopping;
+
+        Assert.Equal("SIGTERM", stopped.Signal);
+        Assert.True(state.GetProperty("Running").GetBoolean(), "the container was announced stopped only after it exited");
+        Assert.False(run.Watcher.Containers.ContainsKey(container.Id));
+        await AssertNoMoreChangesForAsync(run, container.Id, cts.Token);
+    }
+
+    [Fact]
+    public async Task RunAsync_SignalOtherThanTheStopSignal_KeepsTheContainer()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var run = new WatcherRun(docker.Endpoint);
+        var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
+        var mark = run.Sink.Changes.Count;
+
+        // What an operator sends to make a server reload; busybox httpd as PID 1 ignores it.
+        await docker.RunDockerAsync(["kill", "--signal", "HUP", container.Id], cts.Token);
+
+        await AssertNoMoreChangesForAsync(run, container.Id, cts.Token, mark);
+        Assert.True(run.Watcher.Containers.ContainsKey(container.Id));
+    }
+
+    [Fact]
+    public async Task RunAsync_DockerRestart_StoppedAtTheSignalThenStartedAgain()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var run = new WatcherRun(docker.Endpoint);
+        var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
+        var mark = run.Sink.Changes.Count;
+
+        await docker.RunDockerAsync(["restart", "--time", "1", container.Id], cts.Token);
+
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, mark, cts.Token);
+        var mine = run.Sink.Changes.Skip(mark).Where(c => c is ContainerStopped s && s.ContainerId == container.Id || c is ContainerStarted t && t.ContainerId == container.Id).ToList();
+        Assert.Collection(
+            mine,
+            c => Assert.Equal("SIGTERM", Assert.IsType<ContainerStopped>(c).Signal),
+            c => Assert.IsType<ContainerStarted>(c));
+        Assert.True(run.Watcher.Containers.ContainsKey(container.Id));
+    }
+
+    [Fact]
+    public async Task RunAsync_DockerKill_PublishesStoppedWithSigkill()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var run = new WatcherRun(docker.Endpoint);
+        var container = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cts.Token);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == container.Id, Wait, cts.Token);
+
+        await docker.RunDockerAsync(["kill", container.Id], cts.Token);
+
+        var stopped = (ContainerStopped)await run.Sink.WaitForAsync(c => c is ContainerStopped s && s.ContainerId == container.Id, Wait, cts.Token);
+        Assert.Equal("SIGKILL", stopped.Signal);
+        await AssertNoMoreChangesForAsync(run, container.Id, cts.Token);
+    }
+
+    /// <summary>
+    /// Runs a marker container and waits until the watcher has published it: the engine's events come in order, so
+    /// everything about <paramref name="id"/> that happened before is handled by then. Asserts nothing about
+    /// <paramref name="id"/> was published after change <paramref name="mark"/> beyond one stop.
+    /// </summary>
+    private async Task AssertNoMoreChangesForAsync(WatcherRun run, string id, CancellationToken cancellationToken, int? mark = null)
+    {
+        var from = mark ?? run.Sink.Changes.ToList().FindIndex(c => c is ContainerStopped s && s.ContainerId == id) + 1;
+        var marker = await docker.RunHttpContainerAsync(new HttpContainerOptions(), cancellationToken);
+        await run.Sink.WaitForAsync(c => c is ContainerStarted s && s.ContainerId == marker.Id, Wait, cancellationToken);
+        Assert.DoesNotContain(run.Sink.Changes.Skip(from), c => c is ContainerStarted s && s.ContainerId == id || c is ContainerStopped t && t.ContainerId == id || c is ContainerAddressChanged a && a.ContainerId == id);
     }
 
     [Fact]

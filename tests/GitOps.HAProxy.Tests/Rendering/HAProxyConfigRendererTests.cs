@@ -171,6 +171,31 @@ public sealed class HAProxyConfigRendererTests(CertificateFixture certificates) 
     }
 
     [Fact]
+    public void Render_ConnectTimeoutWritten_HoldsForContainerBackendsToo()
+    {
+        var written = TimeSpan.FromSeconds(3);
+        var desired = State(
+            DefaultsModel.Standard with { Timeouts = TimeoutsModel.Standard with { Connect = written, ContainerConnect = written } },
+            null,
+            null,
+            Service("web", 80, Discover("web")));
+
+        var text = HAProxyConfigRenderer.Render(EffectiveModelBuilder.Build(desired, Host, []));
+
+        Assert.Equal(["    timeout connect 3s"], text.Split('\n').Where(l => l.Contains("timeout connect", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Render_ContainerAndStaticServersInOneBackend_KeepsTheDefaultConnectTimeout()
+    {
+        var desired = State(services: [RenderScenarios.WithServers(Service("web", 80, Discover("web")), RenderScenarios.Server("far", "192.0.2.1", 80))]);
+
+        var text = HAProxyConfigRenderer.Render(EffectiveModelBuilder.Build(desired, Host, []));
+
+        Assert.Equal(["    timeout connect 5s"], text.Split('\n').Where(l => l.Contains("timeout connect", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Render_UnvalidatedValueInModel_Throws()
     {
         var desired = State(services: [Service("web", 80, routes: [RenderScenarios.Route("a.example.com\n    bind :22")])]);

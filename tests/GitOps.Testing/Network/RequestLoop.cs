@@ -5,7 +5,7 @@ using System.Text;
 namespace GitOps.Testing.Network;
 
 /// <summary>
-/// A client in a network namespace sending <c>GET http://address/</c> every 50 ms (curl, each request on its own, so a
+/// A client (in a network namespace, or on this machine's loopback) sending <c>GET http://address/</c> every 50 ms (curl, each request on its own, so a
 /// hanging one never delays the next), bounded in count, until <see cref="StopAsync"/>. Every request is one
 /// <see cref="RequestSample"/>: when it started and ended (Unix ms, the clock of this machine) and its HTTP status.
 /// A request fails when it does not answer 200 within <see cref="RequestTimeout"/>.
@@ -33,6 +33,27 @@ public sealed class RequestLoop : IAsyncDisposable
     public static RequestLoop Start(NetworkNamespace client, string address, int maxRequests)
     {
         ArgumentNullException.ThrowIfNull(client);
+        return Start(command => client.Prepare(command), address, maxRequests);
+    }
+
+    /// <summary>Starts at most <paramref name="maxRequests"/> requests from this machine to <c>127.0.0.1:<paramref name="port"/></c>.</summary>
+    public static RequestLoop StartOnLoopback(int port, int maxRequests) =>
+        Start(
+            command =>
+            {
+                var startInfo = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var argument in command.Skip(1))
+                {
+                    startInfo.ArgumentList.Add(argument);
+                }
+
+                return new Process { StartInfo = startInfo };
+            },
+            "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+            maxRequests);
+
+    private static RequestLoop Start(Func<string[], Process> prepare, string address, int maxRequests)
+    {
         var stopFile = Path.Combine(Path.GetTempPath(), "gitops-requests-" + Guid.NewGuid().ToString("N"));
         var timeout = RequestTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
         var interval = Interval.TotalSeconds.ToString(CultureInfo.InvariantCulture);
@@ -45,7 +66,7 @@ public sealed class RequestLoop : IAsyncDisposable
             done
             wait
             """;
-        var process = client.Prepare("sh", "-c", script);
+        var process = prepare(["sh", "-c", script]);
         var loop = new RequestLoop(process, stopFile);
         process.OutputDataReceived += (_, e) => loop.Add(e.Data);
         process.ErrorDataReceived += (_, e) =>

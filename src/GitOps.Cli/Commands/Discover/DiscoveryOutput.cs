@@ -74,6 +74,7 @@ internal static class DiscoveryOutput
         {
             DiscoveryResynced resynced => $"{stamp} resynced  {resynced.Snapshot.Count} running containers: {string.Join(", ", resynced.Snapshot.Select(c => Show(c.Name)))}",
             ContainerStarted started => $"{stamp} started   {Describe(started.ToObservedContainer())}",
+            ContainerStopped { Signal: { } signal } stopped => $"{stamp} stopping  {Show(stopped.Name)} ({ShortId(stopped.ContainerId)}): {Show(signal)} sent, no new traffic",
             ContainerStopped stopped => $"{stamp} stopped   {Show(stopped.Name)} ({ShortId(stopped.ContainerId)}): no traffic",
             ContainerHealthChanged health => $"{stamp} health    {ShortId(health.ContainerId)} is {health.Health.ToString().ToLowerInvariant()}: {(health.Health is ContainerHealth.Healthy or ContainerHealth.None ? "routed" : "not routed")}",
             ContainerAddressChanged address when known.ById.TryGetValue(address.ContainerId, out var container) => $"{stamp} addresses {Describe(container)}",
@@ -115,6 +116,11 @@ internal static class DiscoveryOutput
             case ContainerStopped stopped:
                 writer.WriteString("id", stopped.ContainerId);
                 writer.WriteString("name", stopped.Name);
+                if (stopped.Signal is { } signal)
+                {
+                    writer.WriteString("signal", signal);
+                }
+
                 break;
             case ContainerHealthChanged health:
                 writer.WriteString("id", health.ContainerId);

@@ -37,6 +37,8 @@ internal static class ModelBuilder
                     ? new TimeoutsModel
                     {
                         Connect = Duration(t.Connect, timeouts.Connect),
+                        // A connect timeout the user wrote holds for every backend, discovered ones included.
+                        ContainerConnect = Duration(t.Connect, timeouts.ContainerConnect),
                         Client = Duration(t.Client, timeouts.Client),
                         Server = Duration(t.Server, timeouts.Server),
                         HttpRequest = Duration(t.HttpRequest, timeouts.HttpRequest),
