@@ -26,20 +26,9 @@ public sealed class StorePrimaryFailoverTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await using var primary = await PostgresCluster.StartNewAsync(cts.Token);
-        await using (var admin = new NpgsqlConnection(primary.AdminConnectionString))
-        {
-            await admin.OpenAsync(cts.Token);
-            await using var create = new NpgsqlCommand("CREATE DATABASE store", admin);
-            await create.ExecuteNonQueryAsync(cts.Token);
-        }
-
+        await primary.CreateDatabaseAsync("store", cts.Token);
         await using var replica = await primary.StartReplicaAsync(cts.Token);
-        var store = new NpgsqlConnectionStringBuilder(primary.ConnectionStringFor("store"))
-        {
-            Host = $"{primary.Host}:{primary.Port.ToString(CultureInfo.InvariantCulture)},{replica.Host}:{replica.Port.ToString(CultureInfo.InvariantCulture)}",
-            TargetSessionAttributes = "read-write",
-            HostRecheckSeconds = 1,
-        }.ConnectionString;
+        var store = primary.ConnectionStringWith(replica, "store");
 
         await using var directory = new UpDirectory();
         await using var repo = await GitRepoBuilder.CreateAsync();

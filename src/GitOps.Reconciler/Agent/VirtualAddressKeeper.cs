@@ -177,9 +177,10 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     /// try again a second later, by when the peer holds the address) and waits, at most <paramref name="bound"/>, until
     /// the connections already open here are done. Returns how it went, in words for the log.
     /// </summary>
-    public async Task<string> DrainAsync(TimeSpan bound, CancellationToken cancellationToken)
+    public Task<string> DrainAsync(TimeSpan bound, CancellationToken cancellationToken) => DrainAsync(DrainedAddresses(), bound, cancellationToken);
+
+    private async Task<string> DrainAsync(IPAddress[] addresses, TimeSpan bound, CancellationToken cancellationToken)
     {
-        var addresses = DrainedAddresses();
         if (await drain.CloseAsync(addresses, cancellationToken).ConfigureAwait(false) is { } impossible)
         {
             return $"not drained: {impossible}";
@@ -197,7 +198,7 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
     /// <summary>
     /// Gives the address of <paramref name="instance"/> back to <paramref name="peer"/>, a host of higher preference that
     /// is healthy again (keepalived runs with <c>nopreempt</c>, so a recovered host never takes an address by itself and
-    /// cuts the requests under way): drains (<see cref="DrainAsync"/>), puts the instance in FAULT through its track file,
+    /// cuts the requests under way): drains (<see cref="DrainAsync(TimeSpan, CancellationToken)"/>), puts the instance in FAULT through its track file,
     /// waits, at most <paramref name="bound"/>, until <paramref name="peerHolds"/> says the peer took it, then lets the
     /// instance take part again as a backup. Returns true when the peer took it, and how it went in words for the log.
     /// </summary>
@@ -210,19 +211,9 @@ internal sealed class VirtualAddressKeeper(MartenEventStore store, AgentOptions 
         var yieldFile = Paths.YieldFilePath(instance);
         var from = time.GetUtcNow();
         handBacks[instance] = (from, DateTimeOffset.MaxValue, peer);
-        var drained = "not drained";
         try
         {
-            if (await drain.CloseAsync(address, cancellationToken).ConfigureAwait(false) is { } impossible)
-            {
-                drained = $"not drained: {impossible}";
-            }
-            else
-            {
-                var open = await drain.WaitUntilIdleAsync(address, TimeSpan.FromMilliseconds(10), options.HandOverDrainTimeout, cancellationToken).ConfigureAwait(false);
-                drained = open == 0 ? "drained" : $"{open.ToString(CultureInfo.InvariantCulture)} connection(s) still open after the drain";
-            }
-
+            var drained = await DrainAsync(address, options.HandOverDrainTimeout, cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(yieldFile, "1\n", cancellationToken).ConfigureAwait(false);
             var deadline = time.GetUtcNow() + bound;
             while (!await peerHolds(cancellationToken).ConfigureAwait(false))

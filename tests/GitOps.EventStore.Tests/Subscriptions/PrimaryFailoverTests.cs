@@ -31,21 +31,9 @@ public sealed class PrimaryFailoverTests
     {
         using var cts = new CancellationTokenSource(Timeout);
         await using var primary = await PostgresCluster.StartNewAsync(cts.Token);
-        await using (var admin = new NpgsqlConnection(primary.AdminConnectionString))
-        {
-            await admin.OpenAsync(cts.Token);
-            await using var create = new NpgsqlCommand("CREATE DATABASE store", admin);
-            await create.ExecuteNonQueryAsync(cts.Token);
-        }
-
+        await primary.CreateDatabaseAsync("store", cts.Token);
         await using var replica = await primary.StartReplicaAsync(cts.Token);
-        var both = new NpgsqlConnectionStringBuilder(primary.ConnectionStringFor("store"))
-        {
-            Host = $"{primary.Host}:{primary.Port.ToString(CultureInfo.InvariantCulture)},{replica.Host}:{replica.Port.ToString(CultureInfo.InvariantCulture)}",
-            TargetSessionAttributes = "read-write",
-            // Npgsql remembers a host as a standby this long; the README recommends a short recheck for a failover.
-            HostRecheckSeconds = 1,
-        }.ConnectionString;
+        var both = primary.ConnectionStringWith(replica, "store");
         await using var store = await MartenEventStore.OpenAsync(TestStore.Options(both), cancellationToken: cts.Token);
 
         var written = Enumerable.Range(0, Events).Select(i => TestStore.Numbered("event " + i.ToString(CultureInfo.InvariantCulture))).ToList();

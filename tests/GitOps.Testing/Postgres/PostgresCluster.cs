@@ -131,6 +131,30 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Creates database <paramref name="name"/> (a plain identifier) as the superuser.</summary>
+    public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+        await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A connection string for <paramref name="database"/> naming this cluster and then <paramref name="replica"/>, writing
+    /// to whichever is the primary (<c>Target Session Attributes=read-write</c>), rechecking a host's role every second.
+    /// </summary>
+    public string ConnectionStringWith(PostgresCluster replica, string database)
+    {
+        ArgumentNullException.ThrowIfNull(replica);
+        return new NpgsqlConnectionStringBuilder(ConnectionStringFor(database))
+        {
+            Host = $"{Host}:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)},{replica.Host}:{replica.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            TargetSessionAttributes = "read-write",
+            HostRecheckSeconds = 1,
+        }.ConnectionString;
+    }
+
     /// <summary>Promotes this standby to a primary (<c>pg_ctl promote -w</c>): it accepts writes once this returns.</summary>
     public async Task PromoteAsync(CancellationToken cancellationToken)
     {
