@@ -97,25 +97,46 @@ public sealed class MartenEventStore : IAsyncDisposable
     /// <exception cref="WrongExpectedVersionException">The stream is at another version (another writer got there first).</exception>
     /// <exception cref="EventIdConflictException">Some event ids are already stored by a different append.</exception>
     /// <exception cref="EventStoreUnavailableException">The database stayed unreachable through every retry.</exception>
-    public Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        (await AppendManyAsync([new StreamAppend(stream, expected, events)], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Appends to several streams in one transaction, all or nothing: each append only if its stream is at its expected
+    /// version. One round trip to the database for all of them (the controller publishes a commit's configurations for
+    /// every host this way). Returns one result per append, in the same order.
+    /// </summary>
+    /// <exception cref="WrongExpectedVersionException">A stream is at another version (another writer got there first); nothing was appended.</exception>
+    /// <exception cref="EventIdConflictException">Some event ids are already stored by a different append.</exception>
+    /// <exception cref="EventStoreUnavailableException">The database stayed unreachable through every retry.</exception>
+    public Task<IReadOnlyList<AppendResult>> AppendManyAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentOutOfRangeException.ThrowIfZero(events.Count);
-        foreach (var newEvent in events)
+        ArgumentNullException.ThrowIfNull(appends);
+        ArgumentOutOfRangeException.ThrowIfZero(appends.Count);
+        foreach (var append in appends)
         {
-            // Fails now, with the type's name, rather than inside Marten.
-            Registry.NameOf(newEvent.Data);
+            ArgumentException.ThrowIfNullOrWhiteSpace(append.Stream, nameof(appends));
+            ArgumentNullException.ThrowIfNull(append.Events, nameof(appends));
+            ArgumentOutOfRangeException.ThrowIfZero(append.Events.Count, nameof(appends));
+            foreach (var newEvent in append.Events)
+            {
+                // Fails now, with the type's name, rather than inside Marten.
+                Registry.NameOf(newEvent.Data);
+            }
         }
 
-        var ids = events.Select(e => e.EventId).ToArray();
+        if (appends.Select(a => a.Stream).Distinct(StringComparer.Ordinal).Count() != appends.Count)
+        {
+            throw new ArgumentException("An append names the same stream twice; put its events in one part.", nameof(appends));
+        }
+
+        var ids = appends.SelectMany(a => a.Events).Select(e => e.EventId).ToArray();
         if (ids.Distinct().Count() != ids.Length)
         {
-            throw new ArgumentException("An append contains the same event id twice.", nameof(events));
+            throw new ArgumentException("An append contains the same event id twice.", nameof(appends));
         }
 
         // Retrying a whole append is safe: its event ids make a second commit of it impossible.
-        return Retry.ExecuteAsync("append", ct => AppendOnceAsync(stream, expected, events, ids, ct), cancellationToken);
+        return Retry.ExecuteAsync("append", ct => AppendOnceAsync(appends, ct), cancellationToken);
     }
 
     /// <summary>Appends one event; see <see cref="AppendAsync(string, ExpectedVersion, IReadOnlyList{NewEvent}, CancellationToken)"/>.</summary>
@@ -300,30 +321,39 @@ public sealed class MartenEventStore : IAsyncDisposable
     /// Appends in the caller's transaction, which must already hold the append lock (see <see cref="LockForAppendAsync"/>):
     /// the legacy import appends many streams in one transaction this way.
     /// </summary>
-    internal async Task<AppendResult> AppendLockedAsync(NpgsqlTransaction transaction, string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, Guid[] ids, CancellationToken cancellationToken)
+    internal async Task<AppendResult> AppendLockedAsync(NpgsqlTransaction transaction, string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        (await AppendLockedAsync(transaction, [new StreamAppend(stream, expected, events)], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Appends every part of <paramref name="appends"/> in the caller's transaction (holding the append lock), in one Marten session: one round trip.</summary>
+    private async Task<IReadOnlyList<AppendResult>> AppendLockedAsync(NpgsqlTransaction transaction, IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken)
     {
         await using var session = Documents.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: false));
-        var appended = new List<object>(events.Count);
-        foreach (var newEvent in events)
+        var actions = new List<StreamAction>(appends.Count);
+        foreach (var (stream, expected, events) in appends)
         {
-            var marten = session.Events.BuildEvent(newEvent.Data);
-            marten.Id = newEvent.EventId;
-            marten.CorrelationId = (newEvent.CorrelationId ?? newEvent.EventId).ToString();
-            marten.CausationId = newEvent.CausationId?.ToString();
-            marten.SetHeader(EventHeaders.Actor, newEvent.Actor ?? Options.Actor);
-            if (newEvent.Commit is not null)
+            var appended = new List<object>(events.Count);
+            foreach (var newEvent in events)
             {
-                marten.SetHeader(EventHeaders.Commit, newEvent.Commit);
+                var marten = session.Events.BuildEvent(newEvent.Data);
+                marten.Id = newEvent.EventId;
+                marten.CorrelationId = (newEvent.CorrelationId ?? newEvent.EventId).ToString();
+                marten.CausationId = newEvent.CausationId?.ToString();
+                marten.SetHeader(EventHeaders.Actor, newEvent.Actor ?? Options.Actor);
+                if (newEvent.Commit is not null)
+                {
+                    marten.SetHeader(EventHeaders.Commit, newEvent.Commit);
+                }
+
+                appended.Add(marten);
             }
 
-            appended.Add(marten);
+            // Marten reads the stream's version in the round trip that draws the sequence numbers, and checks the expected
+            // one (which it counts after the append) there.
+            actions.Add(expected.IsAny
+                ? session.Events.Append(stream, appended.ToArray())
+                : session.Events.Append(stream, expected.Value + events.Count, appended.ToArray()));
         }
 
-        // Marten reads the stream's version in the round trip that draws the sequence numbers, and checks the expected
-        // one (which it counts after the append) there.
-        var action = expected.IsAny
-            ? session.Events.Append(stream, appended.ToArray())
-            : session.Events.Append(stream, expected.Value + events.Count, appended.ToArray());
         SqlReadModel.AppendTransaction.Value = transaction;
         try
         {
@@ -334,7 +364,7 @@ public sealed class MartenEventStore : IAsyncDisposable
             SqlReadModel.AppendTransaction.Value = null;
         }
 
-        return new AppendResult(stream, action.Version, Appended: true);
+        return actions.Select((action, i) => new AppendResult(appends[i].Stream, action.Version, Appended: true)).ToList();
     }
 
     /// <summary>Empties <paramref name="readModel"/> and applies every event to it, page by page, in the caller's transaction (which holds the append lock). Returns how many events it read.</summary>
@@ -439,40 +469,65 @@ public sealed class MartenEventStore : IAsyncDisposable
         throw new EventIdConflictException(stream, found.Select(f => f.EventId).ToList());
     }
 
-    private async Task<AppendResult> AppendOnceAsync(string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, Guid[] ids, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AppendResult>> AppendOnceAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockForAppendAsync(transaction, cancellationToken).ConfigureAwait(false);
-        AppendResult result;
+        IReadOnlyList<AppendResult> results;
         try
         {
-            result = await AppendLockedAsync(transaction, stream, expected, events, ids, cancellationToken).ConfigureAwait(false);
+            results = await AppendLockedAsync(transaction, appends, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoredEventId(ex) || ex is EventStreamUnexpectedMaxEventIdException)
         {
             // No append looks its ids up first: a retry of an append that did commit is told by its stored events,
             // after the unique index on the ids or the version check refused it. Otherwise another writer got there first.
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            if (await FindStoredAsync(connection, stream, ids, cancellationToken).ConfigureAwait(false) is { } stored)
+            var stored = new List<AppendResult>(appends.Count);
+            foreach (var append in appends)
+            {
+                if (await FindStoredAsync(connection, append.Stream, append.Events.Select(e => e.EventId).ToArray(), cancellationToken).ConfigureAwait(false) is { } found)
+                {
+                    stored.Add(found);
+                }
+            }
+
+            if (stored.Count == appends.Count)
             {
                 return stored;
             }
 
-            if (ex is EventStreamUnexpectedMaxEventIdException)
+            if (stored.Count > 0)
             {
-                throw new WrongExpectedVersionException(stream, expected, await StreamVersionAsync(connection, stream, cancellationToken).ConfigureAwait(false));
+                throw new EventIdConflictException(stored[0].Stream, appends.First(a => a.Stream == stored[0].Stream).Events.Select(e => e.EventId).ToList());
             }
 
-            throw new InvalidOperationException($"An append to {stream} hit a stored event id, which is not stored after all.", ex);
+            if (ex is EventStreamUnexpectedMaxEventIdException)
+            {
+                foreach (var append in appends.Where(a => !a.Expected.IsAny))
+                {
+                    var actual = await StreamVersionAsync(connection, append.Stream, cancellationToken).ConfigureAwait(false);
+                    if (actual != append.Expected.Value)
+                    {
+                        throw new WrongExpectedVersionException(append.Stream, append.Expected, actual);
+                    }
+                }
+
+                // Moved back meanwhile (cannot happen: streams only grow); name the first as Marten did not say which.
+                var first = appends.First(a => !a.Expected.IsAny);
+                throw new WrongExpectedVersionException(first.Stream, first.Expected, await StreamVersionAsync(connection, first.Stream, cancellationToken).ConfigureAwait(false));
+            }
+
+            throw new InvalidOperationException($"An append to {string.Join(", ", appends.Select(a => a.Stream))} hit a stored event id, which is not stored after all.", ex);
         }
 
-        if (result.Appended)
+        if (results.Any(r => r.Appended))
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return result;
+        return results;
     }
 
     /// <summary>Whether <paramref name="exception"/> is the unique index on the events' ids refusing an insert.</summary>

@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using GitOps.Cli.Logging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serilog.Events;
 
 namespace GitOps.Benchmarks;
 
@@ -32,6 +36,15 @@ internal sealed class BenchmarkReport(TextWriter output)
     /// <summary>Synchronous overload of <see cref="MeasureAsync"/>.</summary>
     public static double[] Measure(Action action, int warmup, int iterations) =>
         MeasureAsync(() => { action(); return Task.CompletedTask; }, warmup, iterations).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The log of the components a suite runs in-process: nothing, unless <c>GITOPS_BENCH_LOG</c> names a level
+    /// (<c>Information</c>, <c>Debug</c>, …); then to standard error, which keeps the figures on standard output alone.
+    /// </summary>
+    public static ILoggerFactory DiagnosticLogging { get; } =
+        Enum.TryParse<LogEventLevel>(Environment.GetEnvironmentVariable("GITOPS_BENCH_LOG"), ignoreCase: true, out var level)
+            ? CliLogging.Create(Console.Error, level)
+            : NullLoggerFactory.Instance;
 
     /// <summary>The <paramref name="percentile"/> (0–100) of sorted samples, nearest-rank.</summary>
     public static double Percentile(double[] sorted, double percentile)

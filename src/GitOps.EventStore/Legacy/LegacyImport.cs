@@ -35,7 +35,7 @@ internal sealed class LegacyImport(MartenEventStore store, IReadOnlyList<SqlRead
             foreach (var run in Runs(page))
             {
                 var events = run.Select(e => e.Event).ToList();
-                await store.AppendLockedAsync(transaction, run[0].Stream, ExpectedVersion.Exact(run[0].Version - 1), events, events.Select(e => e.EventId).ToArray(), cancellationToken).ConfigureAwait(false);
+                await store.AppendLockedAsync(transaction, run[0].Stream, ExpectedVersion.Exact(run[0].Version - 1), events, cancellationToken).ConfigureAwait(false);
                 streams.Add(run[0].Stream);
             }
 

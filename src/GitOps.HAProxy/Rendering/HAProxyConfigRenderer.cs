@@ -56,6 +56,18 @@ public static class HAProxyConfigRenderer
         return writer.ToString();
     }
 
+    /// <summary>
+    /// <paramref name="text"/>, a configuration this class rendered, with its first line (the comment naming the host) cut
+    /// to a bare <c>#</c>. Hosts whose configurations differ only in their names are then equal, so <c>haproxy -c</c> need
+    /// check only one of them; line numbers in its messages stay the same.
+    /// </summary>
+    public static string WithoutHostName(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var endOfHeader = text.IndexOf('\n', StringComparison.Ordinal);
+        return text.StartsWith("# ", StringComparison.Ordinal) && endOfHeader > 0 ? string.Concat("#", text.AsSpan(endOfHeader)) : text;
+    }
+
     private static void WriteGlobal(ConfigWriter writer, EffectiveHostConfig config, List<EffectiveService> services, RenderOptions options)
     {
         writer.Section("global");

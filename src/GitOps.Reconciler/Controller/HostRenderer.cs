@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GitOps.Core.Text;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
@@ -13,9 +14,10 @@ namespace GitOps.Reconciler.Controller;
 
 /// <summary>
 /// Renders the hosts with unrendered inputs: effective model, HAProxy text, <c>haproxy -c</c>, and a
-/// ConfigRendered only when the text changed. Appends expect the host's config stream at the version
-/// this controller knows, so two controllers can never both publish a version.
-/// Disposing ends the haproxy kept waiting for the next check.
+/// ConfigRendered only when the text changed. A pass renders its hosts in parallel, checks each distinct text once
+/// (hosts whose texts differ only in their names share a check), and publishes all its ConfigRendered in one
+/// transaction. Appends expect each host's config stream at the version this controller knows, so two controllers can
+/// never both publish a version. Disposing ends the haproxy kept waiting for the next check.
 /// </summary>
 internal sealed class HostRenderer(MartenEventStore store, ControllerOptions options, ILogger logger) : IAsyncDisposable
 {
@@ -44,24 +46,48 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
         var work = declared.Where(h => state.Host(h).IsPending)
             .Select(h => (Host: h, Config: state.Host(h), Containers: state.ContainersOn(h).ToList(), Files: state.FilesOn(h), Capabilities: state.CapabilitiesOn(h)))
             .ToList();
-        var published = 0;
+        var checks = new ConcurrentDictionary<string, Lazy<Task<HAProxyCheckResult>>>(StringComparer.Ordinal);
+        var outcomes = new Rendering?[work.Count];
         await Parallel.ForEachAsync(
-            work,
+            Enumerable.Range(0, work.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            async (item, ct) =>
+            async (i, ct) =>
             {
-                if (await RenderHostAsync(desired, commit, item.Host, item.Config, item.Containers, item.Files, item.Capabilities, ct).ConfigureAwait(false))
-                {
-                    Interlocked.Increment(ref published);
-                }
+                var item = work[i];
+                outcomes[i] = await RenderHostAsync(desired, commit, item.Host, item.Config, item.Containers, item.Files, item.Capabilities, checks, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
-        return published;
+
+        var rendered = outcomes.OfType<Rendering>().ToList();
+        if (rendered.Count > 0)
+        {
+            await store.AppendManyAsync(rendered.Select(r => r.Append).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (config, published, served, _) in rendered)
+        {
+            config.Version = published.Version;
+            config.Sha256 = published.Sha256;
+            config.ServedContainers = served;
+            config.ClearPending();
+            ControllerLog.HostRendered(logger, published.Host, published.Version, published.Sha256[..12], commit, Show(published.Causes));
+        }
+
+        return rendered.Count;
     }
 
     public ValueTask DisposeAsync() => checker.DisposeAsync();
 
-    private async Task<bool> RenderHostAsync(
-        DesiredState desired, string commit, string host, HostConfigState config, List<GitOps.Core.Discovery.ObservedContainer> containers, ValueList<HostFileFact>? files, ValueList<HostCapabilityFact>? capabilities, CancellationToken cancellationToken)
+    /// <summary>Renders one host; returns what to publish for it, or null when its text is unchanged or was rejected (recorded here).</summary>
+    private async Task<Rendering?> RenderHostAsync(
+        DesiredState desired,
+        string commit,
+        string host,
+        HostConfigState config,
+        List<GitOps.Core.Discovery.ObservedContainer> containers,
+        ValueList<HostFileFact>? files,
+        ValueList<HostCapabilityFact>? capabilities,
+        ConcurrentDictionary<string, Lazy<Task<HAProxyCheckResult>>> checks,
+        CancellationToken cancellationToken)
     {
         var effective = EffectiveModelBuilder.Build(desired, host, containers, files, capabilities);
         var served = effective.Services.SelectMany(s => s.Servers).Select(s => s.Container?.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
@@ -72,7 +98,7 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
         {
             ControllerLog.RenderUnchanged(logger, host, config.Version, Show(causes));
             config.ClearPending();
-            return false;
+            return null;
         }
 
         foreach (var diagnostic in effective.Diagnostics)
@@ -80,7 +106,8 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
             ControllerLog.EffectiveDiagnostic(logger, host, diagnostic.ToString());
         }
 
-        var check = await checker.CheckAsync(text, cancellationToken).ConfigureAwait(false);
+        var checkedText = HAProxyConfigRenderer.WithoutHostName(text);
+        var check = await checks.GetOrAdd(checkedText, t => new Lazy<Task<HAProxyCheckResult>>(() => checker.CheckAsync(t, cancellationToken))).Value.ConfigureAwait(false);
         if (!check.IsValid)
         {
             var errors = check.Alerts.Count > 0
@@ -95,24 +122,21 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
             ControllerLog.RenderRejected(logger, host, commit, config.Version, errors.Count > 0 ? errors[0] : $"exit code {check.ExitCode}");
             config.RejectedSha256 = sha;
             config.ClearPending();
-            return false;
+            return null;
         }
 
         var version = config.Version + 1;
         var rendered = new ConfigRendered { Host = host, Version = version, Sha256 = sha, Text = text, Commit = commit, Causes = causes, RequiredFiles = effective.RequiredFiles, RequiredCapabilities = effective.RequiredCapabilities };
-        await store.AppendAsync(
+        var append = new StreamAppend(
             StreamNames.Config(host),
             ExpectedVersion.Exact(config.Version),
-            new NewEvent(rendered) { EventId = DeterministicId.ForRender(host, version, sha), Commit = commit, Actor = "controller", CausationId = causes.Count > 0 ? causes[^1] : null },
-            cancellationToken).ConfigureAwait(false);
-        config.Version = version;
-        config.Sha256 = sha;
-        config.ServedContainers = served;
-        config.ClearPending();
-        ControllerLog.HostRendered(logger, host, version, sha[..12], commit, Show(causes));
-        return true;
+            [new NewEvent(rendered) { EventId = DeterministicId.ForRender(host, version, sha), Commit = commit, Actor = "controller", CausationId = causes.Count > 0 ? causes[^1] : null }]);
+        return new Rendering(config, rendered, served, append);
     }
 
     private static string Show(ValueList<Guid> causes) =>
         causes.Count <= 5 ? string.Join(',', causes) : $"{string.Join(',', causes.Take(5))},… ({causes.Count})";
+
+    /// <summary>A host's new configuration, published with the pass's others.</summary>
+    private sealed record Rendering(HostConfigState Config, ConfigRendered Event, IReadOnlySet<string> Served, StreamAppend Append);
 }

@@ -167,7 +167,7 @@ internal sealed class ControllerBenchmarks : IBenchmarkSuite
                 Repository = Git.WorkTree,
                 CoalesceWindow = TimeSpan.Zero,
                 PollInterval = TimeSpan.FromSeconds(2),
-            });
+            }, BenchmarkReport.DiagnosticLogging);
             await controller.StartAsync(cancellationToken);
         }
 
