@@ -36,7 +36,7 @@ public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture datab
         await using var transaction = await slow.BeginTransactionAsync(cts.Token);
         var slowEvent = TestStore.Numbered("slow");
         await MartenEventStore.LockForAppendAsync(transaction, cts.Token);
-        await store.AppendLockedAsync(transaction, "slow", ExpectedVersion.NoStream, [slowEvent], [slowEvent.EventId], cts.Token);
+        await store.AppendLockedAsync(transaction, "slow", ExpectedVersion.NoStream, [slowEvent], cts.Token);
         var fast = Task.Run(
             async () =>
             {
