@@ -165,6 +165,48 @@ public sealed class MartenEventStoreAppendTests(PostgresFixture database) : ICla
     }
 
     [Fact]
+    public async Task AppendManyAsync_SeveralStreams_AllInOneTransactionWithConsecutivePositions()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var (a, b) = ("s-" + Guid.NewGuid(), "s-" + Guid.NewGuid());
+        await store.AppendAsync(b, ExpectedVersion.NoStream, TestStore.Numbered("b1"), cts.Token);
+
+        StreamAppend[] batch = [new(a, ExpectedVersion.NoStream, [TestStore.Numbered("a1"), TestStore.Numbered("a2")]), new(b, ExpectedVersion.Exact(1), [TestStore.Numbered("b2")])];
+
+        var results = await store.AppendManyAsync(batch, cts.Token);
+        // A retry of an append that committed (its answer lost): the same ids, nothing added.
+        var retried = await store.AppendManyAsync(batch, cts.Token);
+
+        Assert.Equal([new AppendResult(a, 2, true), new AppendResult(b, 2, true)], results);
+        Assert.Equal([new AppendResult(a, 2, false), new AppendResult(b, 2, false)], retried);
+        var all = (await TestStore.ToListAsync(store.ReadStreamAsync(a, cancellationToken: cts.Token), cts.Token))
+            .Concat(await TestStore.ToListAsync(store.ReadStreamAsync(b, cancellationToken: cts.Token), cts.Token))
+            .Where(e => TestStore.Label(e) != "b1")
+            .Select(e => e.Position.Sequence)
+            .Order()
+            .ToList();
+        Assert.Equal(Enumerable.Range(0, 3).Select(i => all[0] + i), all);
+    }
+
+    [Fact]
+    public async Task AppendManyAsync_OneStreamAtAnotherVersion_NothingAppendedAndTheStreamNamed()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var store = await TestStore.OpenAsync(database, cts.Token);
+        var (a, b) = ("s-" + Guid.NewGuid(), "s-" + Guid.NewGuid());
+        await store.AppendAsync(b, ExpectedVersion.NoStream, [TestStore.Numbered("b1"), TestStore.Numbered("b2")], cts.Token);
+
+        var ex = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => store.AppendManyAsync(
+            [new StreamAppend(a, ExpectedVersion.NoStream, [TestStore.Numbered("a1")]), new StreamAppend(b, ExpectedVersion.Exact(1), [TestStore.Numbered("b3")])],
+            cts.Token));
+
+        Assert.Equal((b, ExpectedVersion.Exact(1), 2L), (ex.Stream, ex.Expected, ex.Actual));
+        Assert.Equal(0, await store.StreamVersionAsync(a, cts.Token));
+        Assert.Equal(2, await store.StreamVersionAsync(b, cts.Token));
+    }
+
+    [Fact]
     public async Task ReadStreamAsync_ForwardsAndBackwardsFromVersion_ReturnsPagesInOrder()
     {
         using var cts = new CancellationTokenSource(Timeout);

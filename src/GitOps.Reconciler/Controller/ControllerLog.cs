@@ -60,4 +60,7 @@ internal static partial class ControllerLog
 
     [LoggerMessage(LogEventIds.Controller + 18, LogLevel.Warning, "Saving the controller snapshot at {Position} failed; the next one is taken after {Every} more events")]
     public static partial void SnapshotFailed(ILogger logger, Exception exception, string position, int every);
+
+    [LoggerMessage(LogEventIds.Controller + 19, LogLevel.Debug, "Host {Host}: its text differs from one haproxy -c accepted (its last, or another host's in this pass) only in servers shaped like that one's; not checked again")]
+    public static partial void CheckNotNeeded(ILogger logger, string host);
 }

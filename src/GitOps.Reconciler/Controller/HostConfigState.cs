@@ -11,6 +11,13 @@ internal sealed class HostConfigState
     /// <summary>The SHA-256 of the last published text; null before the first.</summary>
     public string? Sha256 { get; set; }
 
+    /// <summary>
+    /// The last published text, when this controller saw it (null after recovering from a snapshot until the next one):
+    /// a text that differs from it only in servers shaped like its own is not checked with haproxy -c again
+    /// (<see cref="GitOps.HAProxy.Validation.ServerLineChanges"/>).
+    /// </summary>
+    public string? PublishedText { get; set; }
+
     /// <summary>The SHA-256 of the last text haproxy -c refused, so the same refused text is not checked again.</summary>
     public string? RejectedSha256 { get; set; }
 

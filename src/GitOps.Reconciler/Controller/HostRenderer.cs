@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using GitOps.Core.Text;
 using GitOps.Core.Collections;
 using GitOps.Core.Desired;
@@ -14,9 +13,9 @@ namespace GitOps.Reconciler.Controller;
 
 /// <summary>
 /// Renders the hosts with unrendered inputs: effective model, HAProxy text, <c>haproxy -c</c>, and a
-/// ConfigRendered only when the text changed. A pass renders its hosts in parallel, checks each distinct text once
-/// (hosts whose texts differ only in their names share a check), and publishes all its ConfigRendered in one
-/// transaction. Appends expect each host's config stream at the version this controller knows, so two controllers can
+/// ConfigRendered only when the text changed. A pass renders its hosts in parallel, checks a text only when it differs
+/// from the host's last one, and from the texts checked in the pass, in more than servers shaped like theirs
+/// (<see cref="PassChecks"/>), and publishes all its ConfigRendered in one transaction. Appends expect each host's config stream at the version this controller knows, so two controllers can
 /// never both publish a version. Disposing ends the haproxy kept waiting for the next check.
 /// </summary>
 internal sealed class HostRenderer(MartenEventStore store, ControllerOptions options, ILogger logger) : IAsyncDisposable
@@ -46,7 +45,7 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
         var work = declared.Where(h => state.Host(h).IsPending)
             .Select(h => (Host: h, Config: state.Host(h), Containers: state.ContainersOn(h).ToList(), Files: state.FilesOn(h), Capabilities: state.CapabilitiesOn(h)))
             .ToList();
-        var checks = new ConcurrentDictionary<string, Lazy<Task<HAProxyCheckResult>>>(StringComparer.Ordinal);
+        var checks = new PassChecks(checker);
         var outcomes = new Rendering?[work.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, work.Count),
@@ -67,6 +66,7 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
         {
             config.Version = published.Version;
             config.Sha256 = published.Sha256;
+            config.PublishedText = published.Text;
             config.ServedContainers = served;
             config.ClearPending();
             ControllerLog.HostRendered(logger, published.Host, published.Version, published.Sha256[..12], commit, Show(published.Causes));
@@ -86,7 +86,7 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
         List<GitOps.Core.Discovery.ObservedContainer> containers,
         ValueList<HostFileFact>? files,
         ValueList<HostCapabilityFact>? capabilities,
-        ConcurrentDictionary<string, Lazy<Task<HAProxyCheckResult>>> checks,
+        PassChecks checks,
         CancellationToken cancellationToken)
     {
         var effective = EffectiveModelBuilder.Build(desired, host, containers, files, capabilities);
@@ -106,9 +106,14 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
             ControllerLog.EffectiveDiagnostic(logger, host, diagnostic.ToString());
         }
 
-        var checkedText = HAProxyConfigRenderer.WithoutHostName(text);
-        var check = await checks.GetOrAdd(checkedText, t => new Lazy<Task<HAProxyCheckResult>>(() => checker.CheckAsync(t, cancellationToken))).Value.ConfigureAwait(false);
-        if (!check.IsValid)
+        var check = config.PublishedText is { } published && ServerLineChanges.AcceptedLike(published, text)
+            ? null
+            : await checks.CheckAsync(text, cancellationToken).ConfigureAwait(false);
+        if (check is null)
+        {
+            ControllerLog.CheckNotNeeded(logger, host);
+        }
+        else if (!check.IsValid)
         {
             var errors = check.Alerts.Count > 0
                 ? check.Alerts

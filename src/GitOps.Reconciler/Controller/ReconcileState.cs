@@ -169,6 +169,7 @@ internal sealed class ReconcileState
                 {
                     config.Version = recorded.Version;
                     config.Sha256 = rendered.Sha256;
+                    config.PublishedText = rendered.Text;
                 }
 
                 config.RemoveCauses(rendered.Causes);

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using GitOps.Core.Collections;
 using GitOps.Core.Diagnostics;
 using GitOps.Core.Discovery;
@@ -183,6 +184,53 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
         Assert.Contains("172.17.0.9:80", second.Text, StringComparison.Ordinal);
         await world.WaitUntilHandledAsync((await world.ReadStreamAsync(StreamNames.Docker("lb2"))).Single());
         Assert.Single(await world.ReadStreamAsync(StreamNames.Config("lb1")));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task HostsWithTheSameText_ShareOneCheck_AndServersShapedLikeCheckedOnesNeedNone()
+    {
+        await using var world = await ControllerHarness.CreateAsync(database);
+        world.Git.WriteFile("gitops.yaml", "apiVersion: gitops/v1\nkind: Settings\nhosts:\n  - name: lb1\n  - name: lb2\n  - name: lb3\n")
+            .WriteFile("services/web.yaml", DesiredRepo.Web());
+        await world.Git.CommitAsync("three hosts");
+        // The real haproxy, behind a script that notes each check it is given a text for (a check started ahead and never
+        // used notes nothing).
+        var scratch = world.Git.ScratchDirectory("haproxy");
+        var log = Path.Combine(scratch, "checks.log");
+        var program = Path.Combine(scratch, "haproxy");
+        await File.WriteAllTextAsync(program, $"#!/bin/sh\ninput=$(cat)\necho check >> '{log}'\nprintf '%s\\n' \"$input\" | exec /usr/sbin/haproxy \"$@\"\n");
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        int Checks() => File.Exists(log) ? File.ReadAllLines(log).Length : 0;
+
+        await world.StartControllerAsync(world.Options() with { HAProxyProgram = program });
+
+        foreach (var host in new[] { "lb1", "lb2", "lb3" })
+        {
+            await world.WaitForStreamAsync(StreamNames.Config(host), 1);
+        }
+
+        Assert.Equal(1, Checks());
+        // A container's server line is shaped like the backend's checked one: published without haproxy -c.
+        await world.StartContainerAsync("lb1", "c1", "172.17.0.9");
+        await world.StartContainerAsync("lb2", "c2", "172.17.0.10");
+        Assert.Contains("server web-c1 172.17.0.9:80", ((ConfigRendered)(await world.WaitForStreamAsync(StreamNames.Config("lb1"), 2))[1].Data).Text, StringComparison.Ordinal);
+        Assert.Contains("server web-c2 172.17.0.10:80", ((ConfigRendered)(await world.WaitForStreamAsync(StreamNames.Config("lb2"), 2))[1].Data).Text, StringComparison.Ordinal);
+        Assert.Equal(1, Checks());
+
+        // A commit changes another line: one host's text is checked, and the others differ from it in servers alone.
+        world.Git.WriteFile("services/web.yaml", DesiredRepo.Web(balance: "leastconn"));
+        await world.Git.CommitAsync("leastconn");
+        await world.WaitForStreamAsync(StreamNames.Config("lb1"), 3);
+        await world.WaitForStreamAsync(StreamNames.Config("lb2"), 3);
+        await world.WaitForStreamAsync(StreamNames.Config("lb3"), 2);
+        Assert.Equal(2, Checks());
+        // A server's weight is one of the values a shape leaves open: a weight change needs no check either.
+        world.Git.WriteFile("services/web.yaml", DesiredRepo.Web(balance: "leastconn").Replace("address: 192.0.2.10:8080 }", "address: 192.0.2.10:8080, weight: 7 }", StringComparison.Ordinal));
+        await world.Git.CommitAsync("legacy weight 7");
+        await world.WaitForStreamAsync(StreamNames.Config("lb3"), 3);
+        Assert.Contains("weight 7", ((ConfigRendered)(await world.ReadStreamAsync(StreamNames.Config("lb3")))[2].Data).Text, StringComparison.Ordinal);
+        Assert.Equal(2, Checks());
     }
 
     [Fact]

@@ -1,0 +1,167 @@
+using System.Globalization;
+using GitOps.Core.Validation;
+
+namespace GitOps.HAProxy.Validation;
+
+/// <summary>
+/// Tells, without running <c>haproxy -c</c>, that a configuration is as valid as one it accepted: when the two differ
+/// only in the <c>server</c> lines of backends (containers came and went), and every server line not in the accepted
+/// text has the shape of one of the same backend's lines there. Everything else (a new backend's first server, a host
+/// name instead of an IP literal, a changed option, any other line) is left to <c>haproxy -c</c>.
+/// </summary>
+/// <remarks>
+/// A server line's shape is its keywords and options with the server's name, address, port, weight and trailing comment
+/// left out; those must be a valid name unique in its backend, an IPv4 or IPv6 literal, a port 1–65535, a weight
+/// 0–256, and a <c>cookie</c> value equal to the name. Removing server lines needs no check: nothing in a rendered
+/// configuration refers to a server by name but its own <c>cookie</c>. The agent's own <c>haproxy -c</c> (or HAProxy's
+/// runtime API, which checks <c>add server</c>) still stands between a text and a running HAProxy.
+/// </remarks>
+public static class ServerLineChanges
+{
+    private const string ServerPrefix = "    server ";
+
+    /// <summary>Whether <paramref name="candidate"/> differs from <paramref name="accepted"/> (a text <c>haproxy -c</c> accepted) only in server lines shaped like accepted ones.</summary>
+    public static bool AcceptedLike(string accepted, string candidate)
+    {
+        ArgumentNullException.ThrowIfNull(accepted);
+        ArgumentNullException.ThrowIfNull(candidate);
+        var before = Parsed.From(accepted);
+        var after = Parsed.From(candidate);
+        if (before is null || after is null || !before.Skeleton.SequenceEqual(after.Skeleton, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var (backend, servers) in after.Servers)
+        {
+            var known = before.Servers.GetValueOrDefault(backend) ?? [];
+            var knownLines = known.Select(s => s.Directive).ToHashSet(StringComparer.Ordinal);
+            var knownShapes = known.Select(s => s.Shape).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var server in servers)
+            {
+                if (!names.Add(server.Name))
+                {
+                    return false;
+                }
+
+                if (!knownLines.Contains(server.Directive) && (server.Shape is null || !knownShapes.Contains(server.Shape)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><paramref name="text"/> without its server lines: texts equal in this can differ in servers alone.</summary>
+    public static string WithoutServers(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return string.Join('\n', text.Split('\n').Where(line => !line.StartsWith(ServerPrefix, StringComparison.Ordinal)));
+    }
+
+    /// <summary>A text's lines other than server lines, in order, and each backend's server lines.</summary>
+    private sealed class Parsed
+    {
+        public List<string> Skeleton { get; } = [];
+
+        public Dictionary<string, List<ServerLine>> Servers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Null when a server line stands outside a backend or cannot be read as one.</summary>
+        public static Parsed? From(string text)
+        {
+            var parsed = new Parsed();
+            string? section = null;
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.Length > 0 && !char.IsWhiteSpace(line[0]) && line[0] != '#')
+                {
+                    section = line;
+                }
+
+                if (!line.StartsWith(ServerPrefix, StringComparison.Ordinal))
+                {
+                    parsed.Skeleton.Add(line);
+                    continue;
+                }
+
+                if (section is null || !section.StartsWith("backend ", StringComparison.Ordinal) || ServerLine.Parse(line) is not { } server)
+                {
+                    return null;
+                }
+
+                if (!parsed.Servers.TryGetValue(section, out var servers))
+                {
+                    servers = [];
+                    parsed.Servers[section] = servers;
+                }
+
+                servers.Add(server);
+            }
+
+            return parsed;
+        }
+    }
+
+    /// <param name="Directive">The line without its comment.</param>
+    /// <param name="Name">The server's name.</param>
+    /// <param name="Shape">The options with name, weight and cookie value left out; null when the name, address, port, weight or cookie is not one a shape may vary in.</param>
+    private sealed record ServerLine(string Directive, string Name, string? Shape)
+    {
+        public static ServerLine? Parse(string line)
+        {
+            var commentAt = line.IndexOf(" #", StringComparison.Ordinal);
+            var directive = commentAt < 0 ? line : line[..commentAt];
+            var tokens = directive.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (tokens.Length < 3 || tokens.Any(t => !ConfigToken.IsSafeArgument(t)))
+            {
+                return null;
+            }
+
+            var name = tokens[1];
+            return new ServerLine(directive, name, ConfigToken.IsName(name) && IsIpEndpoint(tokens[2]) ? ShapeOf(name, tokens.AsSpan(3)) : null);
+        }
+
+        private static string? ShapeOf(string name, ReadOnlySpan<string> options)
+        {
+            var shape = new string[options.Length];
+            for (var i = 0; i < options.Length; i++)
+            {
+                shape[i] = options[i];
+                if (i + 1 >= options.Length)
+                {
+                    continue;
+                }
+
+                switch (options[i])
+                {
+                    case "weight" when int.TryParse(options[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var weight) && weight <= 256:
+                    case "cookie" when options[i + 1] == name:
+                        shape[++i] = "*";
+                        break;
+                    case "weight" or "cookie":
+                        return null;
+                }
+            }
+
+            return string.Join(' ', shape);
+        }
+
+        /// <summary><c>a.b.c.d:port</c> or <c>[v6]:port</c>, port 1–65535.</summary>
+        private static bool IsIpEndpoint(string endpoint)
+        {
+            var colon = endpoint.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                return false;
+            }
+
+            var address = endpoint[..colon];
+            return address.StartsWith('[') && address.EndsWith(']')
+                ? address.Length > 2 && address.Contains(':', StringComparison.Ordinal) && ConfigToken.IsIpAddress(address[1..^1])
+                : !address.Contains(':', StringComparison.Ordinal) && ConfigToken.IsIpAddress(address);
+        }
+    }
+}

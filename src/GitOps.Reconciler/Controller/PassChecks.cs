@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using GitOps.HAProxy.Rendering;
+using GitOps.HAProxy.Validation;
+
+namespace GitOps.Reconciler.Controller;
+
+/// <summary>
+/// The <c>haproxy -c</c> checks of one rendering pass, shared by its hosts. A text is checked once for every host whose
+/// text equals it but for the header naming the host. A text whose lines other than servers equal those of a text this
+/// pass checked valid, with servers shaped like that text's, is valid without a check of its own
+/// (<see cref="ServerLineChanges"/>): a commit to a fleet whose hosts run different containers checks one text.
+/// </summary>
+internal sealed class PassChecks(PrestartedHAProxyConfigChecker checker)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<HAProxyCheckResult>>> byText = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<(string Text, HAProxyCheckResult Verdict)>>> byLinesButServers = new(StringComparer.Ordinal);
+
+    /// <summary><c>haproxy -c</c>'s verdict on <paramref name="text"/>; null when it is valid like a text checked in this pass.</summary>
+    public async Task<HAProxyCheckResult?> CheckAsync(string text, CancellationToken cancellationToken)
+    {
+        var neutral = HAProxyConfigRenderer.WithoutHostName(text);
+        var first = await byLinesButServers.GetOrAdd(
+            ServerLineChanges.WithoutServers(neutral),
+            _ => new Lazy<Task<(string, HAProxyCheckResult)>>(async () => (neutral, await CheckOnceAsync(neutral, cancellationToken).ConfigureAwait(false)))).Value.ConfigureAwait(false);
+        if (string.Equals(first.Text, neutral, StringComparison.Ordinal))
+        {
+            return first.Verdict;
+        }
+
+        return first.Verdict.IsValid && ServerLineChanges.AcceptedLike(first.Text, neutral)
+            ? null
+            : await CheckOnceAsync(neutral, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<HAProxyCheckResult> CheckOnceAsync(string neutral, CancellationToken cancellationToken) =>
+        byText.GetOrAdd(neutral, t => new Lazy<Task<HAProxyCheckResult>>(() => checker.CheckAsync(t, cancellationToken))).Value;
+}
