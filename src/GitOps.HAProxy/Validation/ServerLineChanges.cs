@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Security.Cryptography;
 using GitOps.Core.Validation;
 
 namespace GitOps.HAProxy.Validation;
@@ -25,9 +28,14 @@ public static class ServerLineChanges
     {
         ArgumentNullException.ThrowIfNull(accepted);
         ArgumentNullException.ThrowIfNull(candidate);
+        if (!SameLinesButServers(accepted, candidate))
+        {
+            return false;
+        }
+
         var before = Parsed.From(accepted);
         var after = Parsed.From(candidate);
-        if (before is null || after is null || !before.Skeleton.SequenceEqual(after.Skeleton, StringComparer.Ordinal))
+        if (before is null || after is null)
         {
             return false;
         }
@@ -55,18 +63,66 @@ public static class ServerLineChanges
         return true;
     }
 
-    /// <summary><paramref name="text"/> without its server lines: texts equal in this can differ in servers alone.</summary>
-    public static string WithoutServers(string text)
+    /// <summary>
+    /// The SHA-256 (hex) of <paramref name="text"/>'s lines other than server lines: texts that may differ in servers
+    /// alone have the same one.
+    /// </summary>
+    public static string HashOfLinesButServers(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return string.Join('\n', text.Split('\n').Where(line => !line.StartsWith(ServerPrefix, StringComparison.Ordinal)));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ReadOnlySpan<byte> newline = [(byte)'\n'];
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            if (!line.StartsWith(ServerPrefix, StringComparison.Ordinal))
+            {
+                hash.AppendData(MemoryMarshal.AsBytes(line));
+                hash.AppendData(newline);
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>A text's lines other than server lines, in order, and each backend's server lines.</summary>
+    /// <summary>Whether the two texts' lines other than server lines are the same, in the same order; stops at the first difference.</summary>
+    private static bool SameLinesButServers(string first, string second)
+    {
+        var a = first.AsSpan().EnumerateLines();
+        var b = second.AsSpan().EnumerateLines();
+        while (true)
+        {
+            var hasA = NextOtherThanServer(ref a, out var lineA);
+            var hasB = NextOtherThanServer(ref b, out var lineB);
+            if (hasA != hasB || (hasA && !lineA.SequenceEqual(lineB)))
+            {
+                return false;
+            }
+
+            if (!hasA)
+            {
+                return true;
+            }
+        }
+    }
+
+    private static bool NextOtherThanServer(ref SpanLineEnumerator lines, out ReadOnlySpan<char> line)
+    {
+        while (lines.MoveNext())
+        {
+            if (!lines.Current.StartsWith(ServerPrefix, StringComparison.Ordinal))
+            {
+                line = lines.Current;
+                return true;
+            }
+        }
+
+        line = default;
+        return false;
+    }
+
+    /// <summary>Each backend's server lines.</summary>
     private sealed class Parsed
     {
-        public List<string> Skeleton { get; } = [];
-
         public Dictionary<string, List<ServerLine>> Servers { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Null when a server line stands outside a backend or cannot be read as one.</summary>
@@ -83,7 +139,6 @@ public static class ServerLineChanges
 
                 if (!line.StartsWith(ServerPrefix, StringComparison.Ordinal))
                 {
-                    parsed.Skeleton.Add(line);
                     continue;
                 }
 

@@ -20,7 +20,7 @@ internal sealed class PassChecks(PrestartedHAProxyConfigChecker checker)
     {
         var neutral = HAProxyConfigRenderer.WithoutHostName(text);
         var first = await byLinesButServers.GetOrAdd(
-            ServerLineChanges.WithoutServers(neutral),
+            ServerLineChanges.HashOfLinesButServers(neutral),
             _ => new Lazy<Task<(string, HAProxyCheckResult)>>(async () => (neutral, await CheckOnceAsync(neutral, cancellationToken).ConfigureAwait(false)))).Value.ConfigureAwait(false);
         if (string.Equals(first.Text, neutral, StringComparison.Ordinal))
         {
