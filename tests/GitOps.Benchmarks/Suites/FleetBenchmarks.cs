@@ -23,6 +23,8 @@ namespace GitOps.Benchmarks.Suites;
 /// <item><c>fleet_postgres_max_connections</c>: the server's limit, raised from the test cluster's 200 because each
 /// agent keeps two connections at rest (its notification listener and its subscription's reads) and a third while it
 /// reads its streams.</item>
+/// <item><c>fleet_agent_failed_steps</c>: the agents' passes and subscriptions that failed and were retried (the first
+/// failure goes to standard error); 0 when the store kept up.</item>
 /// </list>
 /// </summary>
 internal sealed class FleetBenchmarks : IBenchmarkSuite
