@@ -1,15 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using GitOps.Core.Collections;
-using GitOps.Core.Discovery;
-using GitOps.Core.Events;
-using GitOps.EventStore;
-using GitOps.Reconciler;
-using GitOps.Reconciler.Controller;
-using GitOps.Testing.Git;
 using GitOps.Testing.Postgres;
-using Npgsql;
 
 namespace GitOps.Benchmarks.Suites;
 
@@ -20,8 +10,6 @@ namespace GitOps.Benchmarks.Suites;
 /// </summary>
 internal sealed class ControllerBenchmarks : IBenchmarkSuite
 {
-    private const int Services = 100;
-
     public string Name => "controller";
 
     public string Description => "commit → ConfigRendered (100 services), container event → ConfigRendered (1,000 containers), one change among 10,000 containers on 100 hosts";
@@ -119,164 +107,5 @@ internal sealed class ControllerBenchmarks : IBenchmarkSuite
         report.Figure(name + "_p50_ms", BenchmarkReport.Percentile(sorted, 50), "ms");
         report.Figure(name + "_p99_ms", BenchmarkReport.Percentile(sorted, 99), "ms");
         report.Figure(name + "_max_ms", sorted[^1], "ms");
-    }
-
-    /// <summary>A database, a desired-state repository with <see cref="Services"/> services on every host, a controller, and a subscriber noting each host's rendered versions.</summary>
-    private sealed class World : IAsyncDisposable
-    {
-        private readonly ConcurrentDictionary<string, long> versions = new(StringComparer.Ordinal);
-        private readonly CancellationTokenSource stop = new();
-        private readonly SemaphoreSlim changed = new(0);
-        private readonly int hosts;
-        private ControllerService? controller;
-        private MartenEventStore? controllerStore;
-        private Task? subscriber;
-
-        private World(MartenEventStore store, GitRepoBuilder git, int hosts)
-        {
-            Store = store;
-            Git = git;
-            this.hosts = hosts;
-        }
-
-        public MartenEventStore Store { get; }
-
-        public GitRepoBuilder Git { get; }
-
-        public static async Task<World> CreateAsync(PostgresCluster cluster, int hosts, CancellationToken cancellationToken)
-        {
-            var name = "bench_" + Guid.NewGuid().ToString("N");
-            await using (var admin = new NpgsqlConnection(cluster.AdminConnectionString))
-            {
-                await admin.OpenAsync(cancellationToken);
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var store = await ReconcilerStore.OpenAsync(new EventStoreOptions { ConnectionString = cluster.ConnectionStringFor(name) }, cancellationToken: cancellationToken);
-            var world = new World(store, await GitRepoBuilder.CreateAsync(cancellationToken: cancellationToken), hosts);
-            world.subscriber = world.FollowAsync();
-            return world;
-        }
-
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            controllerStore = await ReconcilerStore.OpenAsync(Store.Options, cancellationToken: cancellationToken);
-            controller = new ControllerService(controllerStore, new ControllerOptions
-            {
-                Repository = Git.WorkTree,
-                CoalesceWindow = TimeSpan.Zero,
-                PollInterval = TimeSpan.FromSeconds(2),
-            }, BenchmarkReport.DiagnosticLogging);
-            await controller.StartAsync(cancellationToken);
-        }
-
-        public long VersionOf(string host) => versions.GetValueOrDefault(host);
-
-        public async Task WaitForAsync(string host, long version, CancellationToken cancellationToken)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (VersionOf(host) < version)
-            {
-                if (deadline.Elapsed > TimeSpan.FromSeconds(120))
-                {
-                    throw new TimeoutException($"{host} did not reach version {version} (at {VersionOf(host)}).");
-                }
-
-                await changed.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
-            }
-        }
-
-        public Task<string> CommitServicesAsync(string balance, CancellationToken cancellationToken)
-        {
-            Git.WriteFile("gitops.yaml", FleetSettings.Yaml(hosts));
-            for (var s = 0; s < Services; s++)
-            {
-                // Only the first service changes between commits, as a typical one-file change does.
-                Git.WriteFile($"services/svc{s}.yaml", string.Create(CultureInfo.InvariantCulture, $$"""
-                    apiVersion: gitops/v1
-                    kind: Service
-                    name: svc{{s}}
-                    listen: { port: 80, mode: http }
-                    routes:
-                      - { host: svc{{s}}.example.com }
-                    backend:
-                      balance: {{(s == 0 ? balance : "roundrobin")}}
-                      discover:
-                        labels: { app: svc{{s}} }
-                        port: 8080
-                      health: { path: /healthz, interval: 2s }
-                    """));
-            }
-
-            return Git.CommitAsync("services, first one " + balance, cancellationToken);
-        }
-
-        /// <summary>Replaces the host's containers with <paramref name="count"/> running ones spread over the services.</summary>
-        public Task ResyncAsync(string host, int count, CancellationToken cancellationToken) =>
-            Store.AppendAsync(
-                StreamNames.Docker(host),
-                ExpectedVersion.Any,
-                new NewEvent(new DiscoveryResynced { Host = host, Snapshot = Enumerable.Range(0, count).Select(i => Container(i)).ToValueList() }),
-                cancellationToken);
-
-        /// <summary>Starts an extra container for a service, or stops the one started before.</summary>
-        public Task ToggleContainerAsync(string host, int iteration, CancellationToken cancellationToken)
-        {
-            var extra = Container(100_000 + (iteration / 2));
-            IEvent data = iteration % 2 == 0
-                ? new ContainerStarted { Host = host, ContainerId = extra.Id, Name = extra.Name, Labels = extra.Labels, Networks = extra.Networks }
-                : new ContainerStopped { Host = host, ContainerId = extra.Id, Name = extra.Name };
-            return Store.AppendAsync(StreamNames.Docker(host), ExpectedVersion.Any, new NewEvent(data), cancellationToken);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (controller is not null)
-            {
-                await controller.DisposeAsync();
-            }
-
-            if (controllerStore is not null)
-            {
-                await controllerStore.DisposeAsync();
-            }
-
-            await stop.CancelAsync();
-            try
-            {
-                await subscriber!;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped.
-            }
-
-            await Store.DisposeAsync();
-            await Git.DisposeAsync();
-            stop.Dispose();
-            changed.Dispose();
-        }
-
-        private static ObservedContainer Container(int i) => new()
-        {
-            Id = i.ToString("x12", CultureInfo.InvariantCulture),
-            Name = $"app-{i}",
-            State = "running",
-            Labels = new ValueMap(new Dictionary<string, string> { ["app"] = $"svc{i % Services}" }),
-            Networks = ValueList.Create(new ContainerNetwork("bridge", $"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}")),
-        };
-
-        private async Task FollowAsync()
-        {
-            await foreach (var recorded in Store.SubscribeAsync("benchmark", GlobalPosition.Start, stop.Token))
-            {
-                if (recorded.Data is ConfigRendered rendered)
-                {
-                    versions[rendered.Host] = rendered.Version;
-                    changed.Release();
-                }
-            }
-        }
     }
 }

@@ -6,7 +6,6 @@ using GitOps.Testing.Git;
 using GitOps.Testing.Http;
 using GitOps.Testing.Network;
 using GitOps.Testing.Postgres;
-using Npgsql;
 
 namespace GitOps.Benchmarks.Suites;
 
@@ -119,13 +118,9 @@ internal sealed class EndToEndBenchmarks : IBenchmarkSuite
             report.Figure("commit_to_served_2hosts_p99", BenchmarkReport.Percentile(samples, 99), "ms");
             report.Figure("commit_to_served_2hosts_max", samples[^1], "ms");
 
-            // An agent at rest (nothing to apply for 25 s, past the store's idle lifetime of pooled connections, 15 s, and
-            // its pruning interval, 5 s): the connections it keeps open to the store.
-            await Task.Delay(TimeSpan.FromSeconds(25), cancellationToken);
-            await using var connection = new NpgsqlConnection(cluster.AdminConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'gitops agent@lb1'", connection);
-            report.Figure("store_connections_per_agent", (long)(await count.ExecuteScalarAsync(cancellationToken))!, "connections");
+            // An agent at rest (nothing to apply): the connections it keeps open to the store.
+            await Task.Delay(StoreConnections.Rest, cancellationToken);
+            report.Figure("store_connections_per_agent", await StoreConnections.CountAsync(cluster, "postgres", "gitops agent@lb1", cancellationToken), "connections");
         }
         finally
         {

@@ -9,7 +9,7 @@ namespace GitOps.Testing.Postgres;
 /// cluster of this test process (started lazily, stopped and deleted at process exit, by a ProcessExit
 /// handler and, because the test runner may kill its host before that handler finishes, by a detached
 /// watcher shell that waits for this process to end);
-/// <see cref="StartNewAsync"/> gives a private one the caller disposes.
+/// <see cref="StartNewAsync(CancellationToken)"/> gives a private one the caller disposes.
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
@@ -55,9 +55,20 @@ public sealed class PostgresCluster : IAsyncDisposable
         // The start itself is shared, so one caller's cancellation must not abort it for the others.
         Shared.Value.WaitAsync(cancellationToken);
 
+    /// <summary>The server's <c>max_connections</c> unless the caller asks for more.</summary>
+    public const int DefaultMaxConnections = 200;
+
     /// <summary>Creates and starts a cluster owned by the caller, who must dispose it.</summary>
-    public static async Task<PostgresCluster> StartNewAsync(CancellationToken cancellationToken)
+    public static Task<PostgresCluster> StartNewAsync(CancellationToken cancellationToken) =>
+        StartNewAsync(DefaultMaxConnections, cancellationToken);
+
+    /// <summary>
+    /// Creates and starts a cluster owned by the caller, who must dispose it, accepting <paramref name="maxConnections"/>
+    /// client connections (a fleet of stores, each with its own pool and notification listener, needs more than the default).
+    /// </summary>
+    public static async Task<PostgresCluster> StartNewAsync(int maxConnections, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 10);
         var tools = PostgresTools.Find();
         // Under root the server runs as user postgres, which cannot enter a private TMPDIR such as /root/tmp.
         var tempRoot = Environment.IsPrivilegedProcess ? "/tmp" : Path.GetTempPath();
@@ -66,7 +77,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         var cluster = new PostgresCluster(tools, rootDirectory);
         try
         {
-            await cluster.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await cluster.InitializeAsync(maxConnections, cancellationToken).ConfigureAwait(false);
             return cluster;
         }
         catch
@@ -212,7 +223,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task InitializeAsync(CancellationToken cancellationToken)
+    private async Task InitializeAsync(int maxConnections, CancellationToken cancellationToken)
     {
         await WatchForProcessExitAsync(cancellationToken).ConfigureAwait(false);
         await PostgresTools.GiveToServiceUserAsync(RootDirectory, cancellationToken).ConfigureAwait(false);
@@ -227,7 +238,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             $"unix_socket_directories = '{SocketDirectory}'",
             "fsync = off",
             "full_page_writes = off",
-            "max_connections = 200",
+            $"max_connections = {maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             "shared_buffers = 32MB",
             "logging_collector = off",
         ];
