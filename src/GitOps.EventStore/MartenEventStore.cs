@@ -32,7 +32,11 @@ public sealed class MartenEventStore : IAsyncDisposable
     /// </summary>
     private const string AppendLockKey = "7451615080437987937"; // 0x6769746F70733A61
 
-    private const string LockAndNotifySql = $"SELECT pg_advisory_xact_lock({AppendLockKey}), pg_notify('{NotifyChannel}', '')";
+    /// <summary>The notification's payload names the streams appended to (see <see cref="NotificationWakeup"/>).</summary>
+    private const string LockAndNotifySql = $"SELECT pg_advisory_xact_lock({AppendLockKey}), pg_notify('{NotifyChannel}', $1)";
+
+    /// <summary>Payloads longer than this name no streams (PostgreSQL takes up to 8,000 bytes): every listener wakes.</summary>
+    private const int MaxNotifiedStreamsLength = 7_000;
 
     private readonly NpgsqlDataSource dataSource;
 
@@ -210,7 +214,19 @@ public sealed class MartenEventStore : IAsyncDisposable
 
     /// <summary>As <see cref="SubscribeAsync(GlobalPosition, CancellationToken)"/>, named <paramref name="name"/> in log events.</summary>
     public IAsyncEnumerable<RecordedEvent> SubscribeAsync(string name, GlobalPosition after, CancellationToken cancellationToken) =>
-        new EventSubscription(this, name).ReadAsync(after, cancellationToken);
+        new EventSubscription(this, name, streams: null).ReadAsync(after, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SubscribeAsync(string, GlobalPosition, CancellationToken)"/>, for the events of <paramref name="streams"/>
+    /// only: the database filters them, and appends to other streams do not wake this subscription. What an agent of a
+    /// fleet follows: a store-wide subscription per agent reads every host's configurations and wakes at every append.
+    /// </summary>
+    public IAsyncEnumerable<RecordedEvent> SubscribeAsync(string name, GlobalPosition after, IReadOnlySet<string> streams, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        ArgumentOutOfRangeException.ThrowIfZero(streams.Count);
+        return new EventSubscription(this, name, streams).ReadAsync(after, cancellationToken);
+    }
 
     /// <summary>The newest event committed so far (<see cref="GlobalPosition.Start"/> when there is none).</summary>
     public Task<GlobalPosition> HeadAsync(CancellationToken cancellationToken) =>
@@ -307,15 +323,24 @@ public sealed class MartenEventStore : IAsyncDisposable
     }
 
     /// <summary>One page of <see cref="ReadAllAsync"/>: events after <paramref name="after"/> in sequence order.</summary>
-    internal async Task<List<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, GlobalPosition after, int limit, CancellationToken cancellationToken)
+    internal async Task<List<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, GlobalPosition after, int limit, CancellationToken cancellationToken, IReadOnlySet<string>? streams = null)
     {
-        await using var command = new NpgsqlCommand($"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE seq_id > $1 ORDER BY seq_id LIMIT $2", connection);
+        await using var command = new NpgsqlCommand(
+            streams is null
+                ? $"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE seq_id > $1 ORDER BY seq_id LIMIT $2"
+                : $"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE seq_id > $1 AND stream_id = ANY($3) ORDER BY seq_id LIMIT $2",
+            connection);
         command.Parameters.Add(new() { Value = after.Sequence });
         command.Parameters.Add(new() { Value = limit });
+        if (streams is not null)
+        {
+            command.Parameters.Add(new() { Value = streams.ToArray() });
+        }
+
         return await EventRows.ReadAllAsync(command, Registry, cancellationToken).ConfigureAwait(false);
     }
 
-    internal NotificationWakeup StartWakeup() => NotificationWakeup.Start(dataSource, Retry, Logger);
+    internal NotificationWakeup StartWakeup(IReadOnlySet<string>? streams) => NotificationWakeup.Start(dataSource, Retry, Logger, streams);
 
     /// <summary>
     /// Appends in the caller's transaction, which must already hold the append lock (see <see cref="LockForAppendAsync"/>):
@@ -392,10 +417,15 @@ public sealed class MartenEventStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes the append lock in <paramref name="transaction"/> and queues the commit notification.</summary>
-    internal static async Task LockForAppendAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the append lock in <paramref name="transaction"/> and queues the commit notification, naming
+    /// <paramref name="streams"/> (null, or too many to name: a notification every listener wakes for).
+    /// </summary>
+    internal static async Task LockForAppendAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken, IEnumerable<string>? streams = null)
     {
+        var named = streams is null ? "" : string.Join(NotificationWakeup.StreamSeparator, streams);
         await using var command = new NpgsqlCommand(LockAndNotifySql, transaction.Connection, transaction);
+        command.Parameters.Add(new() { Value = named.Length <= MaxNotifiedStreamsLength ? named : "" });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -473,7 +503,7 @@ public sealed class MartenEventStore : IAsyncDisposable
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockForAppendAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await LockForAppendAsync(transaction, cancellationToken, appends.Select(a => a.Stream)).ConfigureAwait(false);
         IReadOnlyList<AppendResult> results;
         try
         {

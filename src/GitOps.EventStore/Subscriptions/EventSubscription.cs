@@ -5,13 +5,14 @@ namespace GitOps.EventStore.Subscriptions;
 /// <summary>
 /// Catches up from a position, then follows new commits. Reads are the store-wide pages of
 /// <see cref="MartenEventStore.ReadPageAsync"/>, which never return an event behind one already
-/// returned, so resuming after the last delivered position neither skips nor repeats.
+/// returned, so resuming after the last delivered position neither skips nor repeats. With <c>streams</c>, only
+/// those streams' events are read, and only appends to them (or to streams a notification does not name) wake it.
 /// </summary>
-internal sealed class EventSubscription(MartenEventStore store, string name)
+internal sealed class EventSubscription(MartenEventStore store, string name, IReadOnlySet<string>? streams)
 {
     public async IAsyncEnumerable<RecordedEvent> ReadAsync(GlobalPosition after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var wakeup = store.StartWakeup();
+        await using var wakeup = store.StartWakeup(streams);
         var position = after;
         var failures = 0;
         while (true)
@@ -21,7 +22,7 @@ internal sealed class EventSubscription(MartenEventStore store, string name)
             try
             {
                 await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                page = await store.ReadPageAsync(connection, position, store.Options.PageSize, cancellationToken).ConfigureAwait(false);
+                page = await store.ReadPageAsync(connection, position, store.Options.PageSize, cancellationToken, streams).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (TransientRetry.IsTransient(ex) && !cancellationToken.IsCancellationRequested)

@@ -6,21 +6,28 @@ namespace GitOps.EventStore.Subscriptions;
 /// <summary>
 /// Listens for the store's commit notifications on a connection of its own and wakes one reader.
 /// It only shortens the wait: a reader still polls, so a lost notification or connection costs at
-/// most one poll interval. Reconnects by itself; never throws into the reader.
+/// most one poll interval. Reconnects by itself; never throws into the reader. A notification names the streams
+/// its commit appended to; one that names none wakes every reader, one that names others does not wake a reader of
+/// some streams only.
 /// </summary>
 internal sealed class NotificationWakeup : IAsyncDisposable
 {
+    /// <summary>Between the stream names of a notification's payload (stream names hold no spaces).</summary>
+    public const char StreamSeparator = ' ';
+
     private readonly SemaphoreSlim signal = new(0, 1);
     private readonly CancellationTokenSource stopping = new();
+    private readonly IReadOnlySet<string>? streams;
     private Task loop = Task.CompletedTask;
 
-    private NotificationWakeup()
+    private NotificationWakeup(IReadOnlySet<string>? streams)
     {
+        this.streams = streams;
     }
 
-    public static NotificationWakeup Start(NpgsqlDataSource dataSource, TransientRetry retry, ILogger logger)
+    public static NotificationWakeup Start(NpgsqlDataSource dataSource, TransientRetry retry, ILogger logger, IReadOnlySet<string>? streams = null)
     {
-        var wakeup = new NotificationWakeup();
+        var wakeup = new NotificationWakeup(streams);
         wakeup.loop = Task.Run(() => wakeup.ListenAsync(dataSource, retry, logger, wakeup.stopping.Token));
         return wakeup;
     }
@@ -35,6 +42,10 @@ internal sealed class NotificationWakeup : IAsyncDisposable
         stopping.Dispose();
         signal.Dispose();
     }
+
+    /// <summary>Whether a notification with <paramref name="payload"/> may concern a reader of <paramref name="streams"/> (null: of every stream).</summary>
+    internal static bool Concerns(IReadOnlySet<string>? streams, string payload) =>
+        streams is null || payload.Length == 0 || payload.Split(StreamSeparator).Any(streams.Contains);
 
     private void Signal()
     {
@@ -62,7 +73,13 @@ internal sealed class NotificationWakeup : IAsyncDisposable
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                connection.Notification += (_, _) => Signal();
+                connection.Notification += (_, e) =>
+                {
+                    if (Concerns(streams, e.Payload))
+                    {
+                        Signal();
+                    }
+                };
                 await using (var listen = new NpgsqlCommand($"LISTEN {MartenEventStore.NotifyChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -512,16 +512,24 @@ public sealed class AgentHost
         return position;
     }
 
+    /// <summary>
+    /// The streams whose events can wake the agent of <paramref name="host"/>, the only ones its subscription reads (the
+    /// database filters them): an agent of a fleet neither reads the other hosts' configurations nor wakes at their appends.
+    /// </summary>
+    internal static IReadOnlySet<string> WatchedStreams(string host) =>
+        new HashSet<string>(StringComparer.Ordinal) { StreamNames.Config(host), StreamNames.Operator, StreamNames.Desired };
+
     /// <summary>Wakes the main loop for every new event of <c>config-&lt;host&gt;</c> and every rollback request for the host.</summary>
     private async Task WatchStreamsAsync(GlobalPosition after, ChannelWriter<bool> wake, CancellationToken cancellationToken)
     {
         var configStream = StreamNames.Config(Options.Host);
+        var streams = WatchedStreams(Options.Host);
         var position = after;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await foreach (var recorded in store.SubscribeAsync("agent@" + Options.Host, position, cancellationToken).ConfigureAwait(false))
+                await foreach (var recorded in store.SubscribeAsync("agent@" + Options.Host, position, streams, cancellationToken).ConfigureAwait(false))
                 {
                     position = recorded.Position;
                     if (recorded.Stream == configStream || (recorded.Data is RollbackRequested request && request.Host == Options.Host && recorded.Stream == StreamNames.Operator))

@@ -15,8 +15,8 @@ namespace GitOps.Benchmarks.Suites;
 /// agent's store work with the agent's own parts, on a <see cref="MartenEventStore"/> of its own (its own connection
 /// pool and notification listener, named <c>gitops agent@&lt;host&gt;</c>, as a separate process has).
 /// <para>
-/// Real, as <see cref="AgentHost"/> does it: an <see cref="AgentStarted"/> on <c>agents</c> at start; a store-wide
-/// subscription (<c>agent@&lt;host&gt;</c>) waking the agent for each event of <c>config-&lt;host&gt;</c>, each rollback
+/// Real, as <see cref="AgentHost"/> does it: an <see cref="AgentStarted"/> on <c>agents</c> at start; a subscription
+/// (<c>agent@&lt;host&gt;</c>) to the streams the agent follows (<c>AgentHost.WatchedStreams</c>) waking the agent for each event of <c>config-&lt;host&gt;</c>, each rollback
 /// request for the host and each new desired state; on each wake, and every 30 s as the drift check does, a pass that
 /// reads the newest applied event once, decides with <see cref="AgentTargetReader"/> (operator and
 /// <c>config-&lt;host&gt;</c> streams), appends <see cref="ConfigApplied"/> to <c>applied-&lt;host&gt;</c> with the event
@@ -198,7 +198,7 @@ internal sealed class SimulatedAgent : IAsyncDisposable
         {
             try
             {
-                await foreach (var recorded in store.SubscribeAsync(actor, position, cancellationToken))
+                await foreach (var recorded in store.SubscribeAsync(actor, position, AgentHost.WatchedStreams(host), cancellationToken))
                 {
                     position = recorded.Position;
                     if (recorded.Stream == configStream
