@@ -36,7 +36,7 @@ public sealed class HighlyAvailablePairTests(ITestOutputHelper output)
         output.WriteLine($"link up again: {linkUp}");
         Assert.True(linkUp.Failed == 0, $"back to {A} after its link came up: {linkUp}\n{pair.Transcripts()}");
 
-        var killed = await pair.MeasureAsync(() => pair.KillHAProxyAsync(A), ct => pair.HoldsAloneAsync(B, ct), Bound);
+        var killed = await pair.MeasureAsync(() => pair.KillHAProxyRepeatedlyAsync(A, kills: 3, Bound), ct => pair.HoldsAloneAsync(B, ct), Bound);
         output.WriteLine($"HAProxy killed: {killed}");
         Assert.True(killed.Failed <= AllowedFailures, $"HAProxy killed: {killed}\n{pair.Transcripts()}");
 

@@ -149,6 +149,28 @@ public sealed class HighlyAvailablePair : IAsyncDisposable
         return pid;
     }
 
+    /// <summary>
+    /// SIGKILLs <paramref name="host"/>'s HAProxy <paramref name="kills"/> times, each time after its agent started it again,
+    /// as a HAProxy that keeps crashing. The agent restarts a HAProxy that ran long at once, possibly before keepalived's
+    /// check (every second) sees it gone, and then the address need not move; each quick death after that doubles the
+    /// agent's wait (1 s, 2 s, …), long enough for the check to fail.
+    /// </summary>
+    public async Task KillHAProxyRepeatedlyAsync(string host, int kills, TimeSpan bound, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(kills, 1);
+        var killed = await KillHAProxyAsync(host, cancellationToken).ConfigureAwait(false);
+        for (var i = 1; i < kills; i++)
+        {
+            var previous = killed;
+            await Poll.UntilAsync(
+                () => PidFile.Read(Path.Combine(RuntimeDirectory(host), "haproxy.pid")) is { } pid && pid != previous && PosixSignals.IsRunning(pid),
+                $"{host}'s agent to start HAProxy again after kill {i} of {kills}",
+                bound,
+                cancellationToken).ConfigureAwait(false);
+            killed = await KillHAProxyAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Whether <paramref name="host"/>'s HAProxy master (from its pid file) runs.</summary>
     public bool HAProxyRuns(string host) =>
         PidFile.Read(Path.Combine(RuntimeDirectory(host), "haproxy.pid")) is { } pid && PosixSignals.IsRunning(pid);
