@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Security.Cryptography;
 using GitOps.Core.Validation;
 
@@ -72,8 +71,10 @@ public static class ServerLineChanges
         ArgumentNullException.ThrowIfNull(text);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         ReadOnlySpan<byte> newline = [(byte)'\n'];
-        foreach (var line in text.AsSpan().EnumerateLines())
+        var span = text.AsSpan();
+        foreach (var range in span.Split('\n'))
         {
+            var line = span[range];
             if (!line.StartsWith(ServerPrefix, StringComparison.Ordinal))
             {
                 hash.AppendData(MemoryMarshal.AsBytes(line));
@@ -84,15 +85,18 @@ public static class ServerLineChanges
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>Whether the two texts' lines other than server lines are the same, in the same order; stops at the first difference.</summary>
+    /// <summary>
+    /// Whether the two texts' lines other than server lines are the same, in the same order; stops at the first difference.
+    /// Lines end at <c>\n</c> alone, as HAProxy reads them.
+    /// </summary>
     private static bool SameLinesButServers(string first, string second)
     {
-        var a = first.AsSpan().EnumerateLines();
-        var b = second.AsSpan().EnumerateLines();
+        var a = first.AsSpan().Split('\n');
+        var b = second.AsSpan().Split('\n');
         while (true)
         {
-            var hasA = NextOtherThanServer(ref a, out var lineA);
-            var hasB = NextOtherThanServer(ref b, out var lineB);
+            var hasA = NextOtherThanServer(first, ref a, out var lineA);
+            var hasB = NextOtherThanServer(second, ref b, out var lineB);
             if (hasA != hasB || (hasA && !lineA.SequenceEqual(lineB)))
             {
                 return false;
@@ -105,13 +109,14 @@ public static class ServerLineChanges
         }
     }
 
-    private static bool NextOtherThanServer(ref SpanLineEnumerator lines, out ReadOnlySpan<char> line)
+    private static bool NextOtherThanServer(string text, ref MemoryExtensions.SpanSplitEnumerator<char> lines, out ReadOnlySpan<char> line)
     {
         while (lines.MoveNext())
         {
-            if (!lines.Current.StartsWith(ServerPrefix, StringComparison.Ordinal))
+            var current = text.AsSpan()[lines.Current];
+            if (!current.StartsWith(ServerPrefix, StringComparison.Ordinal))
             {
-                line = lines.Current;
+                line = current;
                 return true;
             }
         }
@@ -129,12 +134,14 @@ public static class ServerLineChanges
         public static Parsed? From(string text)
         {
             var parsed = new Parsed();
+            var span = text.AsSpan();
             string? section = null;
-            foreach (var line in text.Split('\n'))
+            foreach (var range in span.Split('\n'))
             {
+                var line = span[range];
                 if (line.Length > 0 && !char.IsWhiteSpace(line[0]) && line[0] != '#')
                 {
-                    section = line;
+                    section = line.ToString();
                 }
 
                 if (!line.StartsWith(ServerPrefix, StringComparison.Ordinal))
@@ -142,7 +149,7 @@ public static class ServerLineChanges
                     continue;
                 }
 
-                if (section is null || !section.StartsWith("backend ", StringComparison.Ordinal) || ServerLine.Parse(line) is not { } server)
+                if (section is null || !section.StartsWith("backend ", StringComparison.Ordinal) || ServerLine.Parse(line.ToString()) is not { } server)
                 {
                     return null;
                 }

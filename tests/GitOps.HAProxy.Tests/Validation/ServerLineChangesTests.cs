@@ -72,6 +72,7 @@ public sealed class ServerLineChangesTests
         { "another line changed", Accepted.Replace("balance roundrobin", "balance leastconn", StringComparison.Ordinal) },
         { "a line added", Accepted.Replace("    maxconn 4096\n", "    maxconn 4096\n    nbthread 2\n", StringComparison.Ordinal) },
         { "a server line moved to another backend", Accepted.Replace(Web2, "", StringComparison.Ordinal).Replace("network bridge\n\nbackend web", "network bridge\n" + Web2.TrimEnd('\n') + "\n\nbackend web", StringComparison.Ordinal) },
+        { "a carriage return in a server line", Accepted.Replace("weight 100 # container web-2", "weight 100\r # container web-2", StringComparison.Ordinal) },
         { "a server outside a backend", Accepted.Replace("    default_backend empty\n", "    default_backend empty\n    server x 10.0.0.1:80\n", StringComparison.Ordinal) },
     };
 
