@@ -23,43 +23,13 @@ public static class ServerLineChanges
     private const string ServerPrefix = "    server ";
 
     /// <summary>Whether <paramref name="candidate"/> differs from <paramref name="accepted"/> (a text <c>haproxy -c</c> accepted) only in server lines shaped like accepted ones.</summary>
-    public static bool AcceptedLike(string accepted, string candidate)
+    public static bool AcceptedLike(string accepted, string candidate) => Of(accepted).Allows(candidate);
+
+    /// <summary><paramref name="accepted"/>, a text <c>haproxy -c</c> accepted, read once to judge many candidates against.</summary>
+    public static Accepted Of(string accepted)
     {
         ArgumentNullException.ThrowIfNull(accepted);
-        ArgumentNullException.ThrowIfNull(candidate);
-        if (!SameLinesButServers(accepted, candidate))
-        {
-            return false;
-        }
-
-        var before = Parsed.From(accepted);
-        var after = Parsed.From(candidate);
-        if (before is null || after is null)
-        {
-            return false;
-        }
-
-        foreach (var (backend, servers) in after.Servers)
-        {
-            var known = before.Servers.GetValueOrDefault(backend) ?? [];
-            var knownLines = known.Select(s => s.Directive).ToHashSet(StringComparer.Ordinal);
-            var knownShapes = known.Select(s => s.Shape).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var server in servers)
-            {
-                if (!names.Add(server.Name))
-                {
-                    return false;
-                }
-
-                if (!knownLines.Contains(server.Directive) && (server.Shape is null || !knownShapes.Contains(server.Shape)))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
+        return new Accepted(accepted);
     }
 
     /// <summary>
@@ -123,6 +93,53 @@ public static class ServerLineChanges
 
         line = default;
         return false;
+    }
+
+    /// <summary>A text <c>haproxy -c</c> accepted; its server lines are read on the first candidate that needs them.</summary>
+    public sealed class Accepted
+    {
+        private readonly string text;
+        private readonly Lazy<Dictionary<string, (HashSet<string> Lines, HashSet<string> Shapes)>?> backends;
+
+        internal Accepted(string text)
+        {
+            this.text = text;
+            backends = new Lazy<Dictionary<string, (HashSet<string>, HashSet<string>)>?>(
+                () => Parsed.From(text)?.Servers.ToDictionary(
+                    p => p.Key,
+                    p => (p.Value.Select(s => s.Directive).ToHashSet(StringComparer.Ordinal), p.Value.Select(s => s.Shape).OfType<string>().ToHashSet(StringComparer.Ordinal)),
+                    StringComparer.Ordinal));
+        }
+
+        /// <summary>Whether <paramref name="candidate"/> differs from this text only in server lines shaped like its own.</summary>
+        public bool Allows(string candidate)
+        {
+            ArgumentNullException.ThrowIfNull(candidate);
+            if (!SameLinesButServers(text, candidate) || backends.Value is not { } known || Parsed.From(candidate) is not { } after)
+            {
+                return false;
+            }
+
+            foreach (var (backend, servers) in after.Servers)
+            {
+                var (knownLines, knownShapes) = known.GetValueOrDefault(backend, ([], []));
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var server in servers)
+                {
+                    if (!names.Add(server.Name))
+                    {
+                        return false;
+                    }
+
+                    if (!knownLines.Contains(server.Directive) && (server.Shape is null || !knownShapes.Contains(server.Shape)))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <summary>Each backend's server lines.</summary>

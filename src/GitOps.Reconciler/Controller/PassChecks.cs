@@ -13,7 +13,7 @@ namespace GitOps.Reconciler.Controller;
 internal sealed class PassChecks(PrestartedHAProxyConfigChecker checker)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<HAProxyCheckResult>>> byText = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<Task<(string Text, HAProxyCheckResult Verdict)>>> byLinesButServers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<(string Text, HAProxyCheckResult Verdict, ServerLineChanges.Accepted Like)>>> byLinesButServers = new(StringComparer.Ordinal);
 
     /// <summary><c>haproxy -c</c>'s verdict on <paramref name="text"/>; null when it is valid like a text checked in this pass.</summary>
     public async Task<HAProxyCheckResult?> CheckAsync(string text, CancellationToken cancellationToken)
@@ -21,13 +21,13 @@ internal sealed class PassChecks(PrestartedHAProxyConfigChecker checker)
         var neutral = HAProxyConfigRenderer.WithoutHostName(text);
         var first = await byLinesButServers.GetOrAdd(
             ServerLineChanges.HashOfLinesButServers(neutral),
-            _ => new Lazy<Task<(string, HAProxyCheckResult)>>(async () => (neutral, await CheckOnceAsync(neutral, cancellationToken).ConfigureAwait(false)))).Value.ConfigureAwait(false);
+            _ => new Lazy<Task<(string, HAProxyCheckResult, ServerLineChanges.Accepted)>>(async () => (neutral, await CheckOnceAsync(neutral, cancellationToken).ConfigureAwait(false), ServerLineChanges.Of(neutral)))).Value.ConfigureAwait(false);
         if (string.Equals(first.Text, neutral, StringComparison.Ordinal))
         {
             return first.Verdict;
         }
 
-        return first.Verdict.IsValid && ServerLineChanges.AcceptedLike(first.Text, neutral)
+        return first.Verdict.IsValid && first.Like.Allows(neutral)
             ? null
             : await CheckOnceAsync(neutral, cancellationToken).ConfigureAwait(false);
     }
