@@ -13,6 +13,9 @@ namespace GitOps.Benchmarks.Suites;
 /// The whole system as operators run it, through the real commands (in-process, on real PostgreSQL, haproxy, git
 /// and the shared test dockerd): how long from a container started until a request through HAProxy reaches it, with
 /// <c>gitops up</c> running; and from a commit until every host (controller and two agents on one store) serves it.
+/// The first container after <c>gitops up</c> started runs code paths for the first time (JIT, the first runtime-API
+/// connection): it is reported on its own as <c>container_started_to_served_first_ms</c>, and the percentiles are of the
+/// <see cref="Containers"/> after it.
 /// </summary>
 internal sealed class EndToEndBenchmarks : IBenchmarkSuite
 {
@@ -22,7 +25,7 @@ internal sealed class EndToEndBenchmarks : IBenchmarkSuite
 
     public string Name => "e2e";
 
-    public string Description => "gitops up: container start → first request served through HAProxy (20 containers); commit → served on 2 hosts (20 commits)";
+    public string Description => "gitops up: container start → first request served through HAProxy (a first container, then 20); commit → served on 2 hosts (20 commits)";
 
     public async Task RunAsync(BenchmarkReport report, CancellationToken cancellationToken)
     {
@@ -38,18 +41,19 @@ internal sealed class EndToEndBenchmarks : IBenchmarkSuite
         try
         {
             await using var repo = await GitRepoBuilder.CreateAsync(cancellationToken: cancellationToken);
-            var ports = LoopbackPorts.GetFree(Containers);
-            for (var i = 0; i < Containers; i++)
+            // Service c0's container is the first one; c1 … c20 are measured.
+            var ports = LoopbackPorts.GetFree(Containers + 1);
+            for (var i = 0; i <= Containers; i++)
             {
                 repo.WriteFile($"services/c{i}.yaml", $"apiVersion: gitops/v1\nkind: Service\nname: c{i}\nlisten: {{ port: {ports[i]}, mode: http }}\nbackend:\n  discover:\n    labels: {{ app: bench-{docker.RunId}-{i} }}\n    port: 80\n");
             }
 
-            await repo.CommitAsync("twenty services", cancellationToken);
+            await repo.CommitAsync("twenty-one services", cancellationToken);
             await using var up = Run(["up", "--repo", repo.WorkTree, "--data-dir", Path.Combine(root, "data"), "--bind", "127.0.0.1", "--docker", docker.Endpoint], cancellationToken);
             await up.WaitForAsync("Serving host", TimeSpan.FromSeconds(120));
-            var fromStarted = new double[Containers];
-            var fromRun = new double[Containers];
-            for (var i = 0; i < Containers; i++)
+            var fromStarted = new double[Containers + 1];
+            var fromRun = new double[Containers + 1];
+            for (var i = 0; i <= Containers; i++)
             {
                 var run = Stopwatch.GetTimestamp();
                 var container = await docker.RunHttpContainerAsync(
@@ -60,12 +64,13 @@ internal sealed class EndToEndBenchmarks : IBenchmarkSuite
                 fromRun[i] = Stopwatch.GetElapsedTime(run).TotalMilliseconds;
             }
 
-            Array.Sort(fromStarted);
-            Array.Sort(fromRun);
-            report.Figure("container_started_to_served_p50", BenchmarkReport.Percentile(fromStarted, 50), "ms");
-            report.Figure("container_started_to_served_p99", BenchmarkReport.Percentile(fromStarted, 99), "ms");
-            report.Figure("docker_run_to_served_p50", BenchmarkReport.Percentile(fromRun, 50), "ms");
-            report.Figure("docker_run_to_served_p99", BenchmarkReport.Percentile(fromRun, 99), "ms");
+            report.Figure("container_started_to_served_first_ms", fromStarted[0], "ms");
+            var started20 = fromStarted[1..].Order().ToArray();
+            var run20 = fromRun[1..].Order().ToArray();
+            report.Figure("container_started_to_served_p50", BenchmarkReport.Percentile(started20, 50), "ms");
+            report.Figure("container_started_to_served_p99", BenchmarkReport.Percentile(started20, 99), "ms");
+            report.Figure("docker_run_to_served_p50", BenchmarkReport.Percentile(run20, 50), "ms");
+            report.Figure("docker_run_to_served_p99", BenchmarkReport.Percentile(run20, 99), "ms");
         }
         finally
         {
