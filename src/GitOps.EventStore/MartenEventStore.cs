@@ -106,8 +106,8 @@ public sealed class MartenEventStore : IAsyncDisposable
 
     /// <summary>
     /// Appends to several streams in one transaction, all or nothing: each append only if its stream is at its expected
-    /// version. One round trip to the database for all of them (the controller publishes a commit's configurations for
-    /// every host this way). Returns one result per append, in the same order.
+    /// version. One transaction and one Marten session for all of them (the controller publishes a commit's configurations
+    /// for every host this way). Returns one result per append, in the same order.
     /// </summary>
     /// <exception cref="WrongExpectedVersionException">A stream is at another version (another writer got there first); nothing was appended.</exception>
     /// <exception cref="EventIdConflictException">Some event ids are already stored by a different append.</exception>
@@ -199,7 +199,7 @@ public sealed class MartenEventStore : IAsyncDisposable
             "read all",
             after,
             maxCount,
-            (connection, position, limit, ct) => ReadPageAsync(connection, position, limit, ct),
+            (connection, position, limit, ct) => ReadPageAsync(connection, position, limit, streams: null, ct),
             last => last.Position,
             cancellationToken);
 
@@ -254,7 +254,7 @@ public sealed class MartenEventStore : IAsyncDisposable
             {
                 await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
                 await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-                await LockForAppendAsync(transaction, ct).ConfigureAwait(false);
+                await LockForAppendAsync(transaction, streams: null, ct).ConfigureAwait(false);
                 var count = await RebuildLockedAsync(transaction, readModel, ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return count;
@@ -322,8 +322,8 @@ public sealed class MartenEventStore : IAsyncDisposable
         await dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>One page of <see cref="ReadAllAsync"/>: events after <paramref name="after"/> in sequence order.</summary>
-    internal async Task<List<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, GlobalPosition after, int limit, CancellationToken cancellationToken, IReadOnlySet<string>? streams = null)
+    /// <summary>One page of <see cref="ReadAllAsync"/>: events after <paramref name="after"/> in sequence order, of <paramref name="streams"/> only unless null.</summary>
+    internal async Task<List<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, GlobalPosition after, int limit, IReadOnlySet<string>? streams, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             streams is null
@@ -349,7 +349,7 @@ public sealed class MartenEventStore : IAsyncDisposable
     internal async Task<AppendResult> AppendLockedAsync(NpgsqlTransaction transaction, string stream, ExpectedVersion expected, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
         (await AppendLockedAsync(transaction, [new StreamAppend(stream, expected, events)], cancellationToken).ConfigureAwait(false))[0];
 
-    /// <summary>Appends every part of <paramref name="appends"/> in the caller's transaction (holding the append lock), in one Marten session: one round trip.</summary>
+    /// <summary>Appends every part of <paramref name="appends"/> in the caller's transaction (holding the append lock), in one Marten session.</summary>
     private async Task<IReadOnlyList<AppendResult>> AppendLockedAsync(NpgsqlTransaction transaction, IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken)
     {
         await using var session = Documents.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: false));
@@ -405,7 +405,7 @@ public sealed class MartenEventStore : IAsyncDisposable
         var after = GlobalPosition.Start;
         while (true)
         {
-            var page = await ReadPageAsync(connection, after, Options.PageSize, cancellationToken).ConfigureAwait(false);
+            var page = await ReadPageAsync(connection, after, Options.PageSize, streams: null, cancellationToken).ConfigureAwait(false);
             await readModel.ApplyAsync(page, transaction, cancellationToken).ConfigureAwait(false);
             events += page.Count;
             if (page.Count < Options.PageSize)
@@ -421,7 +421,7 @@ public sealed class MartenEventStore : IAsyncDisposable
     /// Takes the append lock in <paramref name="transaction"/> and queues the commit notification, naming
     /// <paramref name="streams"/> (null, or too many to name: a notification every listener wakes for).
     /// </summary>
-    internal static async Task LockForAppendAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken, IEnumerable<string>? streams = null)
+    internal static async Task LockForAppendAsync(NpgsqlTransaction transaction, IEnumerable<string>? streams, CancellationToken cancellationToken)
     {
         var named = streams is null ? "" : string.Join(NotificationWakeup.StreamSeparator, streams);
         await using var command = new NpgsqlCommand(LockAndNotifySql, transaction.Connection, transaction);
@@ -503,7 +503,7 @@ public sealed class MartenEventStore : IAsyncDisposable
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockForAppendAsync(transaction, cancellationToken, appends.Select(a => a.Stream)).ConfigureAwait(false);
+        await LockForAppendAsync(transaction, appends.Select(a => a.Stream), cancellationToken).ConfigureAwait(false);
         IReadOnlyList<AppendResult> results;
         try
         {

@@ -25,7 +25,7 @@ internal sealed class LegacyImport(MartenEventStore store, IReadOnlyList<SqlRead
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await MartenEventStore.LockForAppendAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await MartenEventStore.LockForAppendAsync(transaction, streams: null, cancellationToken).ConfigureAwait(false);
         var after = (TransactionId: 0L, Position: 0L);
         long imported = 0;
         var streams = new HashSet<string>(StringComparer.Ordinal);

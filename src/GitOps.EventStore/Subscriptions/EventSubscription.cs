@@ -22,7 +22,7 @@ internal sealed class EventSubscription(MartenEventStore store, string name, IRe
             try
             {
                 await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                page = await store.ReadPageAsync(connection, position, store.Options.PageSize, cancellationToken, streams).ConfigureAwait(false);
+                page = await store.ReadPageAsync(connection, position, store.Options.PageSize, streams, cancellationToken).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (TransientRetry.IsTransient(ex) && !cancellationToken.IsCancellationRequested)

@@ -41,15 +41,11 @@ public static class ServerLineChanges
         ArgumentNullException.ThrowIfNull(text);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         ReadOnlySpan<byte> newline = [(byte)'\n'];
-        var span = text.AsSpan();
-        foreach (var range in span.Split('\n'))
+        var lines = text.AsSpan().Split('\n');
+        while (NextOtherThanServer(text, ref lines, out var line))
         {
-            var line = span[range];
-            if (!line.StartsWith(ServerPrefix, StringComparison.Ordinal))
-            {
-                hash.AppendData(MemoryMarshal.AsBytes(line));
-                hash.AppendData(newline);
-            }
+            hash.AppendData(MemoryMarshal.AsBytes(line));
+            hash.AppendData(newline);
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());

@@ -15,8 +15,9 @@ namespace GitOps.Reconciler.Controller;
 /// Renders the hosts with unrendered inputs: effective model, HAProxy text, <c>haproxy -c</c>, and a
 /// ConfigRendered only when the text changed. A pass renders its hosts in parallel, checks a text only when it differs
 /// from the host's last one, and from the texts checked in the pass, in more than servers shaped like theirs
-/// (<see cref="PassChecks"/>), and publishes all its ConfigRendered in one transaction. Appends expect each host's config stream at the version this controller knows, so two controllers can
-/// never both publish a version. Disposing ends the haproxy kept waiting for the next check.
+/// (<see cref="PassChecks"/>), and publishes all its ConfigRendered in one transaction. Appends expect each host's
+/// config stream at the version this controller knows, so two controllers can never both publish a version.
+/// Disposing ends the haproxy kept waiting for the next check.
 /// </summary>
 internal sealed class HostRenderer(MartenEventStore store, ControllerOptions options, ILogger logger) : IAsyncDisposable
 {
@@ -106,9 +107,7 @@ internal sealed class HostRenderer(MartenEventStore store, ControllerOptions opt
             ControllerLog.EffectiveDiagnostic(logger, host, diagnostic.ToString());
         }
 
-        var check = config.PublishedText is { } published && ServerLineChanges.AcceptedLike(published, text)
-            ? null
-            : await checks.CheckAsync(text, cancellationToken).ConfigureAwait(false);
+        var check = await checks.CheckAsync(text, config.PublishedText, cancellationToken).ConfigureAwait(false);
         if (check is null)
         {
             ControllerLog.CheckNotNeeded(logger, host);

@@ -5,19 +5,28 @@ using GitOps.HAProxy.Validation;
 namespace GitOps.Reconciler.Controller;
 
 /// <summary>
-/// The <c>haproxy -c</c> checks of one rendering pass, shared by its hosts. A text is checked once for every host whose
-/// text equals it but for the header naming the host. A text whose lines other than servers equal those of a text this
-/// pass checked valid, with servers shaped like that text's, is valid without a check of its own
-/// (<see cref="ServerLineChanges"/>): a commit to a fleet whose hosts run different containers checks one text.
+/// The <c>haproxy -c</c> checks of one rendering pass, shared by its hosts. A text that differs from one haproxy -c
+/// accepted (the host's last published text, or a text this pass checked valid) only in servers shaped like that text's
+/// is valid without a check of its own (<see cref="ServerLineChanges"/>): a container coming or going needs no check, and
+/// a commit to a fleet whose hosts run different containers checks one text. Any other text is checked once for every
+/// host whose text equals it but for the header naming the host.
 /// </summary>
 internal sealed class PassChecks(PrestartedHAProxyConfigChecker checker)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<HAProxyCheckResult>>> byText = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<(string Text, HAProxyCheckResult Verdict, ServerLineChanges.Accepted Like)>>> byLinesButServers = new(StringComparer.Ordinal);
 
-    /// <summary><c>haproxy -c</c>'s verdict on <paramref name="text"/>; null when it is valid like a text checked in this pass.</summary>
-    public async Task<HAProxyCheckResult?> CheckAsync(string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>haproxy -c</c>'s verdict on <paramref name="text"/>; null when it is valid like <paramref name="published"/> (the
+    /// host's last published text, if known) or like a text checked in this pass.
+    /// </summary>
+    public async Task<HAProxyCheckResult?> CheckAsync(string text, string? published, CancellationToken cancellationToken)
     {
+        if (published is not null && ServerLineChanges.AcceptedLike(published, text))
+        {
+            return null;
+        }
+
         var neutral = HAProxyConfigRenderer.WithoutHostName(text);
         var first = await byLinesButServers.GetOrAdd(
             ServerLineChanges.HashOfLinesButServers(neutral),

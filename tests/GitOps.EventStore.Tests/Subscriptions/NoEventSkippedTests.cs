@@ -214,7 +214,7 @@ public sealed class NoEventSkippedTests(PrivatePostgresFixture database) : IClas
     {
         await using var connection = await store.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await MartenEventStore.LockForAppendAsync(transaction, cancellationToken);
+        await MartenEventStore.LockForAppendAsync(transaction, streams: null, cancellationToken);
         var result = await store.AppendLockedAsync(transaction, stream, expected, events, cancellationToken);
         if (result.Appended)
         {

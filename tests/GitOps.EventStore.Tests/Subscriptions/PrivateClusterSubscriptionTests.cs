@@ -35,7 +35,7 @@ public sealed class PrivateClusterSubscriptionTests(PrivatePostgresFixture datab
         await using var slow = await database.OpenConnectionAsync(cts.Token);
         await using var transaction = await slow.BeginTransactionAsync(cts.Token);
         var slowEvent = TestStore.Numbered("slow");
-        await MartenEventStore.LockForAppendAsync(transaction, cts.Token);
+        await MartenEventStore.LockForAppendAsync(transaction, streams: null, cts.Token);
         await store.AppendLockedAsync(transaction, "slow", ExpectedVersion.NoStream, [slowEvent], cts.Token);
         var fast = Task.Run(
             async () =>
