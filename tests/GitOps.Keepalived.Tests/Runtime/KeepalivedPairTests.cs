@@ -3,6 +3,7 @@ using GitOps.Core.Desired;
 using GitOps.Core.Desired.Loading;
 using GitOps.Keepalived.Rendering;
 using GitOps.Keepalived.Runtime;
+using GitOps.Testing;
 using GitOps.Testing.HAProxy;
 using GitOps.Testing.Network;
 using GitOps.Testing.Time;
@@ -186,13 +187,13 @@ public sealed partial class KeepalivedPairTests
     {
         Directory.CreateDirectory(directory);
         var paths = new KeepalivedPaths(directory);
-        await WriteExecutableAsync(paths.CheckScriptPath, KeepalivedConfigRenderer.RenderCheckScript(host, adminSocket, Processes.ProcessRunner.FindOnPath("socat")!));
-        await WriteExecutableAsync(paths.NotifyFifoScriptPath, KeepalivedConfigRenderer.RenderNotifyFifoScript(host, paths, Processes.ProcessRunner.FindOnPath("flock")!));
+        await ExecutableFile.WriteAsync(paths.CheckScriptPath, KeepalivedConfigRenderer.RenderCheckScript(host, adminSocket, Processes.ProcessRunner.FindOnPath("socat")!));
+        await ExecutableFile.WriteAsync(paths.NotifyFifoScriptPath, KeepalivedConfigRenderer.RenderNotifyFifoScript(host, paths, Processes.ProcessRunner.FindOnPath("flock")!));
         await File.WriteAllTextAsync(paths.ConfigPath, KeepalivedConfigRenderer.Render(desired, host, paths));
 
         // The supervisor runs one program: this one enters the host's namespace, then becomes keepalived (same pid).
         var program = Path.Combine(directory, "keepalived-in-namespace");
-        await WriteExecutableAsync(program, $"#!/bin/sh\nexec ip netns exec {ns.Name} keepalived \"$@\"\n");
+        await ExecutableFile.WriteAsync(program, $"#!/bin/sh\nexec ip netns exec {ns.Name} keepalived \"$@\"\n");
         var supervisor = new KeepalivedSupervisor(program, paths, logger: output);
         await supervisor.StartAsync(CancellationToken.None);
         return supervisor;
@@ -260,15 +261,4 @@ public sealed partial class KeepalivedPairTests
 
     [GeneratedRegex(@"\((gitops_\d+)\) Entering (MASTER|BACKUP|FAULT) STATE")]
     private static partial Regex EnteringState();
-
-    private static async Task WriteExecutableAsync(string path, string text)
-    {
-        await File.WriteAllTextAsync(path, text);
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("keepalived runs on Linux only.");
-        }
-
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using GitOps.Keepalived.Rendering;
 using GitOps.Keepalived.Runtime;
 using GitOps.Processes;
+using GitOps.Testing;
 using GitOps.Testing.Time;
 using Xunit;
 
@@ -85,13 +86,7 @@ public sealed class NotifyFifoScriptTests : IDisposable
     private async Task<Process> StartReaderAsync()
     {
         await ProcessRunner.RunCheckedAsync("mkfifo", [paths.NotifyFifoPath]);
-        await File.WriteAllTextAsync(paths.NotifyFifoScriptPath, KeepalivedConfigRenderer.RenderNotifyFifoScript("lb-a", paths, ProcessRunner.FindOnPath("flock")!));
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("keepalived runs on Linux only.");
-        }
-
-        File.SetUnixFileMode(paths.NotifyFifoScriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await ExecutableFile.WriteAsync(paths.NotifyFifoScriptPath, KeepalivedConfigRenderer.RenderNotifyFifoScript("lb-a", paths, ProcessRunner.FindOnPath("flock")!));
         var startInfo = new ProcessStartInfo(paths.NotifyFifoScriptPath) { UseShellExecute = false };
         startInfo.ArgumentList.Add(paths.NotifyFifoPath);
         var reader = Process.Start(startInfo)!;

@@ -1,4 +1,3 @@
-using System.Runtime.Versioning;
 using GitOps.Core.Collections;
 using GitOps.Core.Diagnostics;
 using GitOps.Core.Discovery;
@@ -7,6 +6,7 @@ using GitOps.Core.Hosts;
 using GitOps.EventStore;
 using GitOps.Reconciler.ReadModels;
 using GitOps.Reconciler.Tests.Support;
+using GitOps.Testing;
 using GitOps.Testing.Postgres;
 using GitOps.Testing.Time;
 using Xunit;
@@ -187,7 +187,6 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
     }
 
     [Fact]
-    [UnsupportedOSPlatform("windows")]
     public async Task HostsWithTheSameText_ShareOneCheck_AndServersShapedLikeCheckedOnesNeedNone()
     {
         await using var world = await ControllerHarness.CreateAsync(database);
@@ -199,8 +198,7 @@ public sealed class ControllerServiceTests(PostgresFixture database) : IClassFix
         var scratch = world.Git.ScratchDirectory("haproxy");
         var log = Path.Combine(scratch, "checks.log");
         var program = Path.Combine(scratch, "haproxy");
-        await File.WriteAllTextAsync(program, $"#!/bin/sh\ninput=$(cat)\necho check >> '{log}'\nprintf '%s\\n' \"$input\" | exec /usr/sbin/haproxy \"$@\"\n");
-        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        await ExecutableFile.WriteAsync(program, $"#!/bin/sh\ninput=$(cat)\necho check >> '{log}'\nprintf '%s\\n' \"$input\" | exec /usr/sbin/haproxy \"$@\"\n");
         int Checks() => File.Exists(log) ? File.ReadAllLines(log).Length : 0;
 
         await world.StartControllerAsync(world.Options() with { HAProxyProgram = program });
