@@ -88,6 +88,7 @@ internal sealed class ApplyBenchmarks : IBenchmarkSuite
             var runtimeAdds = new List<double>();
             var runtimeRemoves = new List<double>();
             var applyFailures = 0;
+            var windows = new List<(long Start, long End, ApplyMethod Method)>(Applies);
             var generation = 0;
             var withFourth = false;
             var weight = 100;
@@ -103,7 +104,9 @@ internal sealed class ApplyBenchmarks : IBenchmarkSuite
                     weight = weight == 100 ? 50 : 100;
                 }
 
+                var applyStarted = Stopwatch.GetTimestamp();
                 var result = await applier.ApplyAsync(Config(generation, withFourth, weight), i.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+                windows.Add((applyStarted, Stopwatch.GetTimestamp(), result.Method));
                 if (!result.Succeeded)
                 {
                     applyFailures++;
@@ -128,6 +131,14 @@ internal sealed class ApplyBenchmarks : IBenchmarkSuite
             var all = samples.ToArray();
             var before = all.Where(s => s.At < appliesStarted).Select(s => s.Milliseconds).Order().ToArray();
             var during = all.Where(s => s.At >= appliesStarted && s.At <= appliesEnded).Select(s => s.Milliseconds).Order().ToArray();
+            double[] Within(ApplyMethod? method) =>
+            [
+                .. all.Where(s => s.At >= appliesStarted && s.At <= appliesEnded)
+                    .Where(s => windows.FirstOrDefault(w => s.At >= w.Start && s.At <= w.End) is var window
+                        && (method is null ? window == default : window != default && window.Method == method))
+                    .Select(s => s.Milliseconds)
+                    .Order(),
+            ];
             var runtime = byMethod[ApplyMethod.Runtime].Order().ToArray();
             var reload = byMethod[ApplyMethod.Reload].Order().ToArray();
             report.Figure("apply_requests_total", all.Length, "requests");
@@ -137,6 +148,10 @@ internal sealed class ApplyBenchmarks : IBenchmarkSuite
             report.Figure("apply_latency_p99_before_ms", BenchmarkReport.Percentile(before, 99), "ms");
             report.Figure("apply_latency_p99_during_ms", BenchmarkReport.Percentile(during, 99), "ms");
             report.Figure("apply_latency_p99_ratio", BenchmarkReport.Percentile(during, 99) / BenchmarkReport.Percentile(before, 99), "x");
+            // Where the tail comes from: requests started while a reload, or a runtime apply, was under way, and between applies.
+            report.Figure("apply_latency_p99_in_reloads_ms", BenchmarkReport.Percentile(Within(ApplyMethod.Reload), 99), "ms");
+            report.Figure("apply_latency_p99_in_runtime_applies_ms", BenchmarkReport.Percentile(Within(ApplyMethod.Runtime), 99), "ms");
+            report.Figure("apply_latency_p99_between_applies_ms", BenchmarkReport.Percentile(Within(null), 99), "ms");
             report.Figure("apply_runtime_count", runtime.Length, "applies");
             report.Figure("apply_runtime_p50_ms", BenchmarkReport.Percentile(runtime, 50), "ms");
             report.Figure("apply_runtime_p99_ms", BenchmarkReport.Percentile(runtime, 99), "ms");

@@ -60,8 +60,7 @@ internal sealed class FleetBenchmarks : IBenchmarkSuite
             var applied = new double[Commits];
             for (var i = 0; i < Commits; i++)
             {
-                await world.CommitServicesAsync(i % 2 == 0 ? "leastconn" : "roundrobin", cancellationToken);
-                var started = Stopwatch.GetTimestamp();
+                var started = await world.CommitServicesAsync(i % 2 == 0 ? "leastconn" : "roundrobin", cancellationToken);
                 await world.WaitForRenderedAsync(world.Hosts, i + 2, CommitDeadline, cancellationToken);
                 rendered[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 await world.WaitForAppliedAsync(world.Hosts, i + 2, CommitDeadline, cancellationToken);

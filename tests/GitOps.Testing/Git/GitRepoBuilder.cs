@@ -111,10 +111,13 @@ public sealed class GitRepoBuilder : IAsyncDisposable, IDisposable
     /// <summary>The absolute path of a work-tree path written with forward slashes.</summary>
     public string FullPath(string path) => Path.Combine(WorkTree, path.Replace('/', Path.DirectorySeparatorChar));
 
+    /// <summary>Stages everything (additions, edits, deletions) for the next <see cref="CommitAsync"/>.</summary>
+    public Task StageAsync(CancellationToken cancellationToken = default) => GitAsync(["add", "--all"], cancellationToken);
+
     /// <summary>Stages everything (additions, edits, deletions) and commits it; returns the new commit's sha.</summary>
     public async Task<string> CommitAsync(string message, CancellationToken cancellationToken = default)
     {
-        await GitAsync(["add", "--all"], cancellationToken);
+        await StageAsync(cancellationToken);
         await GitAsync(["commit", "--quiet", "--allow-empty", "--no-verify", "--message", message], cancellationToken);
         _commits++;
         return await HeadAsync(cancellationToken);

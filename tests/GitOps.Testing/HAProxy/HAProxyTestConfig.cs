@@ -24,6 +24,7 @@ public static class HAProxyTestConfig
             global
                 stats socket {adminSocketPath} mode 600 level admin
                 hard-stop-after 10s
+                httpclient.ssl.verify none
 
             defaults
                 mode http
