@@ -33,6 +33,7 @@ internal static class ControllerCommand
         haproxy.Description = "The haproxy program every rendered configuration is checked with (haproxy -c): a name looked up on PATH " +
                               "(then in /usr/sbin and /sbin) or a path. Checked at start.";
         var logLevel = CommonOptions.LogLevel(LogEventLevel.Information);
+        var dashboard = new DashboardChoice();
         var command = new Command(
             "controller",
             "Run the controller until Ctrl-C. It follows one branch of the desired-state repository and the containers every Docker host\n" +
@@ -45,6 +46,7 @@ internal static class ControllerCommand
         };
         store.AddTo(command);
         gitSource.AddTo(command);
+        dashboard.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, async (context, ct) =>
         {
             var haproxyProgram = HAProxyProgram.Require(parseResult.GetRequiredValue(haproxy));
@@ -65,7 +67,10 @@ internal static class ControllerCommand
                 },
             };
             await using var controller = new ControllerService(eventStore, options, context.LoggerFactory);
+            await controller.StartAsync(ct).ConfigureAwait(false);
+            await using var web = (await dashboard.StartAsync(parseResult, eventStore, controller, context, line => context.Output.WriteLineAsync(line), ct).ConfigureAwait(false)).ConfigureAwait(false);
             await controller.RunAsync(ct).ConfigureAwait(false);
+
             return CliApp.ExitOk;
         }, cancellationToken));
         return command;

@@ -43,6 +43,7 @@ internal static class UpCommand
             HelpName = "dir",
         };
         var logLevel = CommonOptions.LogLevel(LogEventLevel.Warning);
+        var dashboard = new DashboardChoice();
         var command = new Command(
             "up",
             "Run everything on this machine until Ctrl-C: the event store (a private PostgreSQL unless --store), the controller following\n" +
@@ -58,6 +59,7 @@ internal static class UpCommand
         };
         store.AddTo(command);
         gitSource.AddTo(command);
+        dashboard.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandContext.RunAsync(parseResult, logLevel, (context, ct) =>
         {
             var settings = new UpSettings(
@@ -71,7 +73,7 @@ internal static class UpCommand
                 BindAddress: parseResult.GetValue(bind),
                 HAProxy: HAProxyProgram.Require(parseResult.GetRequiredValue(haproxy)),
                 PostgresBin: parseResult.GetValue(postgresBin));
-            return new UpSession(settings, context).RunAsync(ct);
+            return new UpSession(settings, context, (store, controller, say, token) => dashboard.StartAsync(parseResult, store, controller, context, say, token)).RunAsync(ct);
         }, cancellationToken));
         return command;
     }

@@ -41,4 +41,7 @@ public static class LogEventIds
 
     /// <summary>The event store: schema, retries, subscriptions, projections, local PostgreSQL (GitOps.EventStore).</summary>
     public const int EventStore = 7000;
+
+    /// <summary>The dashboard: status page, metrics, webhooks (GitOps.Web).</summary>
+    public const int Dashboard = 8000;
 }

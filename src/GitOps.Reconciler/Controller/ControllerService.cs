@@ -20,6 +20,7 @@ public sealed class ControllerService : IAsyncDisposable
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private CancellationTokenSource? running;
+    private RefChangeSignal? gitSignal;
     private Task? loop;
     private volatile bool isLeader;
 
@@ -62,9 +63,17 @@ public sealed class ControllerService : IAsyncDisposable
         var branch = options.Branch ?? await GitWatcher.DefaultBranchAsync(repository, cancellationToken).ConfigureAwait(false);
         await repository.ResolveAsync("refs/heads/" + branch, cancellationToken).ConfigureAwait(false);
         Branch = branch;
+        gitSignal = RefChangeSignal.Create(repository.IsRemote ? null : repository.GitDirectory);
         running = new CancellationTokenSource();
-        loop = Task.Run(() => LeadOrFollowAsync(repository, branch, running.Token), CancellationToken.None);
+        loop = Task.Run(() => LeadOrFollowAsync(repository, branch, gitSignal, running.Token), CancellationToken.None);
     }
+
+    /// <summary>
+    /// Asks the leading controller's Git watcher to look at the branch now rather than at the next poll (a forge announced a
+    /// push): a remote is asked whether the branch moved and fetched when it did. Does nothing before <see cref="StartAsync"/>
+    /// or while this controller follows another.
+    /// </summary>
+    public void FetchNow() => gitSignal?.Wake();
 
     /// <summary>Stops rendering and releases leadership (another controller takes over at once); waits for the loop to end.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -85,10 +94,14 @@ public sealed class ControllerService : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts, runs until <paramref name="cancellationToken"/> is cancelled (Ctrl-C), then stops.</summary>
+    /// <summary>Starts (unless <see cref="StartAsync"/> did), runs until <paramref name="cancellationToken"/> is cancelled (Ctrl-C), then stops.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await StartAsync(cancellationToken).ConfigureAwait(false);
+        if (loop is null)
+        {
+            await StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -105,9 +118,10 @@ public sealed class ControllerService : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         running?.Dispose();
+        gitSignal?.Dispose();
     }
 
-    private async Task LeadOrFollowAsync(GitRepository repository, string branch, CancellationToken cancellationToken)
+    private async Task LeadOrFollowAsync(GitRepository repository, string branch, RefChangeSignal signal, CancellationToken cancellationToken)
     {
         var following = false;
         while (!cancellationToken.IsCancellationRequested)
@@ -145,7 +159,7 @@ public sealed class ControllerService : IAsyncDisposable
             following = false;
             await using (leaderLock.ConfigureAwait(false))
             {
-                await LeadAsync(leaderLock, repository, branch, cancellationToken).ConfigureAwait(false);
+                await LeadAsync(leaderLock, repository, branch, signal, cancellationToken).ConfigureAwait(false);
             }
 
             if (!cancellationToken.IsCancellationRequested)
@@ -156,7 +170,7 @@ public sealed class ControllerService : IAsyncDisposable
         }
     }
 
-    private async Task LeadAsync(LeaderLock leaderLock, GitRepository repository, string branch, CancellationToken cancellationToken)
+    private async Task LeadAsync(LeaderLock leaderLock, GitRepository repository, string branch, RefChangeSignal signal, CancellationToken cancellationToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         isLeader = true;
@@ -164,7 +178,7 @@ public sealed class ControllerService : IAsyncDisposable
         string? reason = null;
         try
         {
-            await new LeaderSession(store, repository, branch, options, timeProvider, logger).RunAsync(session.Token).ConfigureAwait(false);
+            await new LeaderSession(store, repository, branch, signal, options, timeProvider, logger).RunAsync(session.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
         {

@@ -15,7 +15,7 @@ namespace GitOps.Reconciler.Controller;
 /// error. Event ids come from the commit (and the one it follows), and appends expect the stream's
 /// version, so a restarted or second controller re-appending the same commit adds nothing.
 /// </summary>
-internal sealed class GitWatcher(MartenEventStore store, GitRepository repository, string branch, ControllerOptions options, ILogger logger)
+internal sealed class GitWatcher(MartenEventStore store, GitRepository repository, string branch, RefChangeSignal signal, ControllerOptions options, ILogger logger)
 {
     private long desiredVersion;
     private string? lastCommit;
@@ -36,7 +36,6 @@ internal sealed class GitWatcher(MartenEventStore store, GitRepository repositor
     /// <summary>Watches until cancelled; a failing round is logged and retried at the next poll.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var signal = RefChangeSignal.Create(repository.IsRemote ? null : repository.GitDirectory);
         ControllerLog.Watching(logger, branch, repository.Location, repository.IsRemote ? $"polled every {options.PollInterval.TotalSeconds:0.#} s" : signal.IsWatching ? "file-system watch with polling fallback" : "polled");
         while (true)
         {

@@ -10,7 +10,7 @@ namespace GitOps.Reconciler.Controller;
 /// store's new events (coalescing bursts), and render the hosts they affect.
 /// Ends (by exception or cancellation) when leadership is lost; the service then competes again.
 /// </summary>
-internal sealed class LeaderSession(MartenEventStore store, GitRepository repository, string branch, ControllerOptions options, TimeProvider timeProvider, ILogger logger)
+internal sealed class LeaderSession(MartenEventStore store, GitRepository repository, string branch, RefChangeSignal gitSignal, ControllerOptions options, TimeProvider timeProvider, ILogger logger)
 {
     private readonly HostRenderer renderer = new(store, options, logger);
 
@@ -63,7 +63,7 @@ internal sealed class LeaderSession(MartenEventStore store, GitRepository reposi
     {
         var state = await RecoverAsync(cancellationToken).ConfigureAwait(false);
         recovered = state;
-        var watcher = new GitWatcher(store, repository, branch, options, logger);
+        var watcher = new GitWatcher(store, repository, branch, gitSignal, options, logger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tasks = new List<Task>
         {

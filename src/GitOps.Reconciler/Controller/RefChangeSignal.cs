@@ -2,8 +2,9 @@ namespace GitOps.Reconciler.Controller;
 
 /// <summary>
 /// Wakes the Git watcher when a local repository's refs may have moved: file-system events on the git
-/// directory's <c>HEAD</c>, <c>packed-refs</c> and <c>refs/</c>. Waiting also ends after the poll interval,
-/// the fallback for file systems that report nothing (network mounts, some containers).
+/// directory's <c>HEAD</c>, <c>packed-refs</c> and <c>refs/</c>, or <see cref="Wake"/> (a forge's push webhook, for a
+/// remote repository). Waiting also ends after the poll interval, the fallback for file systems that report nothing
+/// (network mounts, some containers) and for remotes without a webhook.
 /// </summary>
 internal sealed class RefChangeSignal : IDisposable
 {
@@ -70,7 +71,8 @@ internal sealed class RefChangeSignal : IDisposable
         watchers.Add(watcher);
     }
 
-    private void Wake()
+    /// <summary>Ends the current (or next) wait at once; several wakes before it count as one.</summary>
+    public void Wake()
     {
         try
         {

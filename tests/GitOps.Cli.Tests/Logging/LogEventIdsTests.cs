@@ -14,7 +14,7 @@ public sealed class LogEventIdsTests
 {
     // GitOps.Cli's assembly is named after the program.
     private static readonly string[] ProductAssemblies =
-        ["GitOps.Core", "GitOps.Docker", "GitOps.EventStore", "GitOps.Git", "GitOps.HAProxy", "GitOps.Keepalived", "GitOps.Processes", "GitOps.Reconciler", "gitops"];
+        ["GitOps.Core", "GitOps.Docker", "GitOps.EventStore", "GitOps.Git", "GitOps.HAProxy", "GitOps.Keepalived", "GitOps.Processes", "GitOps.Reconciler", "GitOps.Web", "gitops"];
 
     [Fact]
     public void LoggerMessages_FoundInEveryProductAssembly()

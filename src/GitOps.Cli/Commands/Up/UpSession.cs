@@ -18,7 +18,8 @@ namespace GitOps.Cli.Commands.Up;
 /// One run of <c>gitops up</c>: starts the store, the controller, the agent and the reporter in that order, waits for
 /// Ctrl-C, and stops them in reverse order (the agent stops HAProxy, the private PostgreSQL is stopped last).
 /// </summary>
-internal sealed class UpSession(UpSettings settings, CommandContext context)
+internal sealed class UpSession(
+    UpSettings settings, CommandContext context, Func<MartenEventStore, ControllerService, Func<string, Task>, CancellationToken, Task<IAsyncDisposable>> startDashboard)
 {
     private readonly ILogger logger = context.Logger("up");
 
@@ -98,6 +99,7 @@ internal sealed class UpSession(UpSettings settings, CommandContext context)
         await controller.StartAsync(cancellationToken).ConfigureAwait(false);
         var choice = HostChoice.Choose(settings.Host, await DesiredAtHeadAsync(repository, controller.Branch!, cancellationToken).ConfigureAwait(false));
         await SayAsync($"controller: following branch {controller.Branch}; this machine is host '{choice.Host}'").ConfigureAwait(false);
+        await using var dashboard = (await startDashboard(store, controller, SayAsync, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         if (choice.Notice is { } notice)
         {
             await SayAsync("notice: " + notice).ConfigureAwait(false);

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Net;
+using System.Text;
+using GitOps.EventStore;
+using GitOps.Reconciler.Controller;
+using GitOps.Web;
+
+namespace GitOps.Cli.Commands;
+
+/// <summary>The <c>--dashboard</c> and <c>--webhook-secret-file</c> options of <c>up</c> and <c>controller</c>, and starting the dashboard they describe.</summary>
+internal sealed class DashboardChoice
+{
+    private const string Off = "off";
+
+    public Option<string> Address { get; } = CreateAddress();
+
+    public Option<string?> SecretFile { get; } = new("--webhook-secret-file")
+    {
+        Description = "A file on this machine holding the webhook secret (its first line; keep it chmod 600). With it, POST /hooks/github, " +
+                      "/hooks/gitlab, /hooks/gitea and /hooks/generic on the dashboard's address make the controller fetch at once; " +
+                      "without it they answer 404.",
+        HelpName = "file",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Address);
+        command.Options.Add(SecretFile);
+    }
+
+    /// <summary>
+    /// Starts the dashboard unless <c>--dashboard off</c>, and says where (<c>dashboard: http://…/</c>) on <paramref name="say"/>.
+    /// An address that cannot be listened on is a notice, not a failure: the load balancer matters more than its dashboard.
+    /// Dispose the result to stop it (nothing to stop when it did not start).
+    /// </summary>
+    /// <exception cref="CommandInputException">The webhook secret file cannot be read or is empty.</exception>
+    public async Task<IAsyncDisposable> StartAsync(
+        ParseResult parseResult, MartenEventStore store, ControllerService controller, CommandContext context, Func<string, Task> say, CancellationToken cancellationToken)
+    {
+        var secret = await ReadSecretAsync(parseResult.GetValue(SecretFile), say, cancellationToken).ConfigureAwait(false);
+        var address = parseResult.GetRequiredValue(Address);
+        if (address == Off)
+        {
+            return NotStarted.Instance;
+        }
+
+        var options = new DashboardOptions { Endpoint = IPEndPoint.Parse(address), Branch = controller.Branch!, WebhookSecret = secret };
+        try
+        {
+            var server = await DashboardServer.StartAsync(options, store, controller.FetchNow, context.LoggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await say($"dashboard: {server.Address}{(secret is null ? "" : " (webhooks on: " + server.Address + "hooks/<github|gitlab|gitea|generic>)")}").ConfigureAwait(false);
+            return server;
+        }
+        catch (DashboardException ex)
+        {
+            await say($"notice: {ex.Message}; choose another address with --dashboard <address:port>, or --dashboard off").ConfigureAwait(false);
+            return NotStarted.Instance;
+        }
+    }
+
+    private sealed class NotStarted : IAsyncDisposable
+    {
+        public static readonly NotStarted Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static Option<string> CreateAddress()
+    {
+        var option = new Option<string>("--dashboard")
+        {
+            Description = "Where the dashboard (read-only status page, /api/status, /metrics, webhooks) listens, as address:port " +
+                          "([::1]:8480 for IPv6), or off. An address in use gives a notice and the rest runs without it.",
+            DefaultValueFactory = _ => "127.0.0.1:8480",
+            HelpName = "address:port|off",
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (value != Off && (!IPEndPoint.TryParse(value, out var endpoint) || endpoint.Port == 0 || !value.Contains(':', StringComparison.Ordinal)))
+            {
+                result.AddError($"--dashboard '{value}' is not an address and port; write one like 127.0.0.1:8480, 0.0.0.0:8480 or [::1]:8480, or off.");
+            }
+        });
+        return option;
+    }
+
+    private static async Task<byte[]?> ReadSecretAsync(string? path, Func<string, Task> say, CancellationToken cancellationToken)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandInputException($"--webhook-secret-file '{path}' cannot be read: {ex.Message}");
+        }
+
+        var secret = text.Split('\n')[0].TrimEnd('\r').Trim();
+        if (secret.Length < 16)
+        {
+            throw new CommandInputException($"--webhook-secret-file '{path}': its first line must hold the secret, at least 16 characters (e.g. from `openssl rand -hex 32`).");
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            await say($"notice: --webhook-secret-file '{path}' can be read by other users; chmod 600 '{path}'").ConfigureAwait(false);
+        }
+
+        return Encoding.UTF8.GetBytes(secret);
+    }
+}
