@@ -4,7 +4,7 @@
 # Usage: deploy/setup.sh            (as root, or as a user with sudo)
 set -euo pipefail
 
-packages=(haproxy postgresql git openssh-client openssh-server docker.io docker-compose busybox-static wrk socat openssl ca-certificates curl keepalived iproute2 iptables util-linux)
+packages=(haproxy postgresql git openssh-client openssh-server docker.io docker-compose busybox-static wrk socat openssl ca-certificates curl keepalived iproute2 iptables util-linux chromium)
 
 fail() {
   echo "setup: $*" >&2

@@ -10,6 +10,6 @@ internal static partial class DashboardLog
     [LoggerMessage(LogEventIds.Dashboard + 1, LogLevel.Information, "Webhook {Forge}: {Status} {Message}")]
     public static partial void Delivery(ILogger logger, string forge, int status, string message);
 
-    [LoggerMessage(LogEventIds.Dashboard + 2, LogLevel.Error, "The dashboard's metrics stopped following the event store; /metrics counters no longer grow")]
+    [LoggerMessage(LogEventIds.Dashboard + 2, LogLevel.Error, "The dashboard stopped following the event store: /metrics counters no longer grow and open pages no longer update")]
     public static partial void MetricsStopped(ILogger logger, Exception exception);
 }

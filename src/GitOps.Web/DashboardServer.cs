@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using GitOps.EventStore;
 using GitOps.Reconciler.ReadModels;
+using GitOps.Web.Live;
 using GitOps.Web.Metrics;
 using GitOps.Web.Pages;
 using GitOps.Web.Webhooks;
@@ -17,26 +18,29 @@ using Prometheus;
 namespace GitOps.Web;
 
 /// <summary>
-/// The web side of <c>gitops up</c> and <c>gitops controller</c> (ASP.NET Core, Kestrel): the read-only status page
-/// (<c>/</c>, and <c>/api/status</c> as JSON), <c>/metrics</c> in Prometheus text format, and the push webhooks
-/// <c>POST /hooks/github|gitlab|gitea|generic</c> that make the controller look at its branch at once.
+/// The web side of <c>gitops up</c> and <c>gitops controller</c> (ASP.NET Core, Kestrel): read-only pages (status at
+/// <c>/</c>, <c>/history</c>, a host's configuration at <c>/hosts/{host}/versions/{version}</c> and diffs at
+/// <c>/hosts/{host}/diff?from=&amp;to=</c>) kept current through <c>/events</c>, <c>/api/status</c> as JSON, <c>/metrics</c>
+/// in Prometheus text format, and the push webhooks <c>POST /hooks/github|gitlab|gitea|generic</c> that make the
+/// controller look at its branch at once. One store subscription (from the head at start) feeds the metrics and the
+/// live pages.
 /// </summary>
 public sealed class DashboardServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly CancellationTokenSource stopping = new();
-    private readonly Task metricsFollower;
+    private readonly ChangeFeed feed;
+    private Task follower = Task.CompletedTask;
 
-    private DashboardServer(WebApplication app, Uri address, GitOpsMetrics metrics, MartenEventStore store, GlobalPosition head, ILogger logger)
+    private DashboardServer(WebApplication app, GitOpsMetrics metrics, ChangeFeed feed)
     {
         this.app = app;
-        Address = address;
         Metrics = metrics;
-        metricsFollower = Task.Run(() => FollowAsync(store, head, logger), CancellationToken.None);
+        this.feed = feed;
     }
 
     /// <summary>The address the dashboard answers on, e.g. <c>http://127.0.0.1:8480/</c>.</summary>
-    public Uri Address { get; }
+    public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
     public GitOpsMetrics Metrics { get; }
 
@@ -68,12 +72,40 @@ public sealed class DashboardServer : IAsyncDisposable
             kestrel.Listen(options.Endpoint);
         });
         var app = builder.Build();
-        app.MapGet("/", async (HttpContext context) =>
+        var feed = new ChangeFeed();
+        var server = new DashboardServer(app, metrics, feed);
+        IResult Page(string html) => Results.Content(html, "text/html; charset=utf-8");
+        IResult NotFound(string what) => Results.Content(Layout.Page("not found", $"<h1>Not found</h1><p>{Layout.E(what)}</p>", timeProvider.GetUtcNow()), "text/html; charset=utf-8", statusCode: 404);
+        app.MapGet("/", async Task<IResult> (HttpContext context) =>
+            Page(StatusPage.Render(await queries.StatusAsync(context.RequestAborted).ConfigureAwait(false), timeProvider.GetUtcNow())));
+        app.MapGet("/history", async (HttpContext context, string? host, string? commit, string? container) =>
         {
-            var report = await queries.StatusAsync(context.RequestAborted).ConfigureAwait(false);
-            return Results.Content(StatusPage.Render(report, timeProvider.GetUtcNow()), "text/html; charset=utf-8");
+            var filter = new HistoryPage.Filter(Blank(host), Blank(commit), Blank(container));
+            var narrowed = filter.Commit is not null || filter.Container is not null;
+            var entries = await queries.HistoryAsync(filter.Host, narrowed ? 2_000 : 200, context.RequestAborted).ConfigureAwait(false);
+            return Page(HistoryPage.Render(entries, filter, timeProvider.GetUtcNow()));
         });
-        app.MapGet("/api/status", async (HttpContext context) => Results.Json(await queries.StatusAsync(context.RequestAborted).ConfigureAwait(false)));
+        app.MapGet("/hosts/{host}/versions/{version:long}", async (HttpContext context, string host, long version) =>
+        {
+            var rendered = await RenderedVersions.FindAsync(store, host, version, context.RequestAborted).ConfigureAwait(false);
+            if (rendered is null)
+            {
+                return NotFound($"host '{host}' has no configuration v{version}.");
+            }
+
+            var newest = await RenderedVersions.NewestAsync(store, host, context.RequestAborted).ConfigureAwait(false);
+            return Page(ConfigPage.RenderVersion(rendered, newest, timeProvider.GetUtcNow()));
+        });
+        app.MapGet("/hosts/{host}/diff", async (HttpContext context, string host, long from, long to) =>
+        {
+            var older = await RenderedVersions.FindAsync(store, host, from, context.RequestAborted).ConfigureAwait(false);
+            var newer = await RenderedVersions.FindAsync(store, host, to, context.RequestAborted).ConfigureAwait(false);
+            return older is null || newer is null
+                ? NotFound($"host '{host}' has no configuration v{(older is null ? from : to)}.")
+                : Page(ConfigPage.RenderDiff(older, newer, timeProvider.GetUtcNow()));
+        });
+        app.MapGet("/events", (HttpContext context) => feed.StreamAsync(context, server.stopping.Token));
+        app.MapGet("/api/status", async Task<IResult> (HttpContext context) => Results.Json(await queries.StatusAsync(context.RequestAborted).ConfigureAwait(false)));
         app.MapGet("/metrics", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -105,24 +137,33 @@ public sealed class DashboardServer : IAsyncDisposable
         }
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var address = new Uri(bound.EndsWith('/') ? bound : bound + "/");
-        return new DashboardServer(app, address, metrics, store, head, logger);
+        server.Address = new Uri(bound.EndsWith('/') ? bound : bound + "/");
+        server.follower = Task.Run(() => server.FollowAsync(store, head, logger), CancellationToken.None);
+        return server;
     }
 
     public async ValueTask DisposeAsync()
     {
+        // First: the follower and every open /events stream end, so stopping Kestrel waits for nothing.
         await stopping.CancelAsync().ConfigureAwait(false);
-        await metricsFollower.ConfigureAwait(false);
+        await follower.ConfigureAwait(false);
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         stopping.Dispose();
     }
 
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>Every event after <paramref name="head"/>: counted in the metrics, and announced to open pages.</summary>
     private async Task FollowAsync(MartenEventStore store, GlobalPosition head, ILogger logger)
     {
         try
         {
-            await Metrics.FollowAsync(store, head, stopping.Token).ConfigureAwait(false);
+            await foreach (var recorded in store.SubscribeAsync("dashboard", head, stopping.Token).ConfigureAwait(false))
+            {
+                Metrics.Observe(recorded.Data);
+                feed.Publish(recorded.Position.Sequence);
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

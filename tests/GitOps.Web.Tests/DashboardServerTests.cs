@@ -83,6 +83,8 @@ public sealed class DashboardServerTests(PostgresFixture database) : IClassFixtu
             TimeSpan.FromSeconds(30));
         var page = await http.GetStringAsync(dashboard.Address);
         Assert.Contains("<tr data-host=\"lb1\">", page, StringComparison.Ordinal);
+        var json = await http.GetStringAsync(new Uri(dashboard.Address, "api/status"));
+        Assert.Contains("\"host\":\"lb1\",\"desiredVersion\":2", json, StringComparison.Ordinal);
         var metrics = await http.GetStringAsync(new Uri(dashboard.Address, "metrics"));
         Assert.Contains("gitops_webhook_deliveries_total{forge=\"github\",outcome=\"fetch\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("gitops_webhook_deliveries_total{forge=\"github\",outcome=\"unauthorized\"} 1", metrics, StringComparison.Ordinal);

@@ -6,6 +6,8 @@ using GitOps.Core.Events;
 using GitOps.EventStore;
 using Serilog.Events;
 
+using GitOps.Reconciler.ReadModels;
+
 namespace GitOps.Cli.Commands;
 
 /// <summary><c>gitops rollback</c>: put an earlier rendered configuration back on one host, recorded, and pin it there until a new commit.</summary>
@@ -105,27 +107,12 @@ internal static class RollbackCommand
     /// <exception cref="CommandInputException">The host has no such rendered version.</exception>
     private static async Task<ConfigRendered> FindRenderedAsync(MartenEventStore store, string host, long version, CancellationToken cancellationToken)
     {
-        var stream = StreamNames.Config(host);
-        long newest = 0;
-        await foreach (var recorded in store.ReadStreamAsync(stream, ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
+        if (await RenderedVersions.FindAsync(store, host, version, cancellationToken).ConfigureAwait(false) is { } rendered)
         {
-            if (recorded.Data is not ConfigRendered rendered)
-            {
-                continue;
-            }
-
-            newest = Math.Max(newest, rendered.Version);
-            if (rendered.Version == version)
-            {
-                return rendered;
-            }
-
-            if (rendered.Version < version)
-            {
-                break;
-            }
+            return rendered;
         }
 
+        var newest = await RenderedVersions.NewestAsync(store, host, cancellationToken).ConfigureAwait(false);
         throw new CommandInputException(newest == 0
             ? $"no configuration was ever rendered for host '{host}' (is it declared in gitops.yaml, and is a controller running?)"
             : Invariant($"host '{host}' has no configuration v{version}: its rendered versions are v1 to v{newest} (see `gitops history --host {host}`)"));

@@ -8,7 +8,7 @@ internal sealed class TextTable(params string[] headers)
 {
     private readonly List<(string[] Cells, List<string> Notes)> rows = [];
 
-    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) => GitOps.Reconciler.ReadModels.HistoryWording.Time(at);
 
     public void Add(params string[] cells) => rows.Add((cells, []));
 

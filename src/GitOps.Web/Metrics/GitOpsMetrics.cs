@@ -1,5 +1,4 @@
 using GitOps.Core.Events;
-using GitOps.EventStore;
 using GitOps.Reconciler.ReadModels;
 using Prometheus;
 
@@ -7,7 +6,7 @@ namespace GitOps.Web.Metrics;
 
 /// <summary>
 /// What <c>/metrics</c> serves, every name starting <c>gitops_</c>. Counters and the apply histogram count the events this
-/// process sees in the store from its start (<see cref="FollowAsync"/>), whoever appended them (the controller, every
+/// process sees in the store from its start (<see cref="Observe"/>, fed by the dashboard's subscription), whoever appended them (the controller, every
 /// host's agent); the per-host versions are read from the read model at each scrape; webhook deliveries are counted as
 /// they are answered. A registry of its own, so two dashboards in one process never share a counter.
 /// </summary>
@@ -59,16 +58,6 @@ public sealed class GitOpsMetrics
 
     /// <summary>The registry <c>/metrics</c> exports.</summary>
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
-
-    /// <summary>Counts the store's events after <paramref name="after"/> (the head when the dashboard started) until cancelled.</summary>
-    public async Task FollowAsync(MartenEventStore store, GlobalPosition after, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        await foreach (var recorded in store.SubscribeAsync("metrics", after, cancellationToken).ConfigureAwait(false))
-        {
-            Observe(recorded.Data);
-        }
-    }
 
     /// <summary>Counts one event.</summary>
     public void Observe(IEvent data)

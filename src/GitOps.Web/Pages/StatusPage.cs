@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using GitOps.Reconciler.ReadModels;
 
 namespace GitOps.Web.Pages;
@@ -12,26 +11,12 @@ namespace GitOps.Web.Pages;
 /// </summary>
 public static class StatusPage
 {
-    private const string Style = """
-        body{font-family:system-ui,sans-serif;margin:0;padding:1rem;color:#1b1f24;background:#f6f8fa}
-        h1{font-size:1.3rem;margin:0 0 1rem}h2{font-size:1.05rem;margin:1.5rem 0 .5rem}
-        .commit{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.6rem .8rem;margin:.4rem 0}
-        .sha{font-family:ui-monospace,monospace}.rejected{color:#b42318}.muted{color:#57606a}
-        table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:.4rem .6rem;text-align:left;vertical-align:top}
-        .state-converged{color:#1a7f37}.state-pending{color:#9a6700}.state-failed{color:#b42318}.state-pinned{color:#8250df}
-        @media (max-width:700px){table,thead,tbody,tr,th,td{display:block}thead{display:none}tr{margin:0 0 .8rem;border:1px solid #d0d7de}
-        td{border:none;border-bottom:1px solid #eaeef2}td::before{content:attr(data-label) ": ";font-weight:600}}
-        """;
-
     /// <summary>The page for <paramref name="report"/>, generated at <paramref name="now"/>.</summary>
     public static string Render(StatusReport report, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(report);
         var html = new StringBuilder(4096);
-        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
-            .Append("<title>gitops: status</title><style>").Append(Style).Append("</style></head><body>")
-            .Append("<h1>gitops status</h1>")
-            .Append("<p class=\"muted\">as of ").Append(E(now.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))).Append(" · <a href=\"/api/status\">JSON</a> · <a href=\"/metrics\">metrics</a></p>");
+        html.Append("<h1>Status</h1><p class=\"muted\"><a href=\"/api/status\">as JSON</a></p>");
         html.Append("<h2>Commits</h2>");
         Commit(html, "latest", report.LatestCommit);
         if (report.InForce is { } inForce && inForce.Commit != report.LatestCommit?.Commit)
@@ -50,11 +35,11 @@ public static class StatusPage
             foreach (var host in report.Hosts)
             {
                 html.Append("<tr data-host=\"").Append(E(host.Host)).Append("\">")
-                    .Append("<td data-label=\"host\">").Append(E(host.Host)).Append("</td>")
+                    .Append("<td data-label=\"host\"><a href=\"/history?host=").Append(Q(host.Host)).Append("\">").Append(E(host.Host)).Append("</a></td>")
                     .Append("<td data-label=\"state\" class=\"state-").Append(E(host.State)).Append("\">").Append(E(host.State))
                     .Append(host.PinnedBy is { } by ? " by " + E(by) : "").Append("</td>")
-                    .Append("<td data-label=\"rendered\">v").Append(host.DesiredVersion.ToString(CultureInfo.InvariantCulture)).Append("</td>")
-                    .Append("<td data-label=\"applied\">").Append(host.AppliedVersion is { } applied ? "v" + applied.ToString(CultureInfo.InvariantCulture) : "<span class=\"muted\">not reported</span>").Append("</td>")
+                    .Append("<td data-label=\"rendered\">").Append(VersionLink(host.Host, host.DesiredVersion)).Append("</td>")
+                    .Append("<td data-label=\"applied\">").Append(host.AppliedVersion is { } applied ? VersionLink(host.Host, applied) : "<span class=\"muted\">not reported</span>").Append("</td>")
                     .Append("<td data-label=\"commit\" class=\"sha\">").Append(E(Short(host.DesiredCommit))).Append("</td>")
                     .Append("<td data-label=\"problem\">").Append(Problem(host)).Append("</td></tr>");
             }
@@ -76,7 +61,7 @@ public static class StatusPage
             html.Append("</tbody></table>");
         }
 
-        return html.Append("</body></html>").ToString();
+        return Layout.Page("status", html.ToString(), now);
     }
 
     private static void Commit(StringBuilder html, string label, CommitSummary? commit)
@@ -116,7 +101,12 @@ public static class StatusPage
         return lines.Count == 0 ? "" : string.Join("<br>", lines);
     }
 
-    private static string Short(string? sha) => sha is null ? "" : sha.Length > 12 ? sha[..12] : sha;
+    private static string VersionLink(string host, long version) =>
+        version <= 0 ? "none" : $"<a href=\"/hosts/{Q(host)}/versions/{version.ToString(CultureInfo.InvariantCulture)}\">v{version.ToString(CultureInfo.InvariantCulture)}</a>";
 
-    private static string E(string value) => HtmlEncoder.Default.Encode(value);
+    private static string E(string value) => Layout.E(value);
+
+    private static string Q(string value) => Layout.Q(value);
+
+    private static string Short(string? sha) => Layout.Short(sha);
 }

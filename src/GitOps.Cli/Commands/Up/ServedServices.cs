@@ -6,6 +6,8 @@ using GitOps.Core.Effective;
 using GitOps.Core.Events;
 using GitOps.EventStore;
 
+using GitOps.Reconciler.ReadModels;
+
 namespace GitOps.Cli.Commands.Up;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal static class ServedServices
     public static async Task<(ConfigRendered Config, string Subject, IReadOnlyDictionary<string, string> Lines)?> DescribeAsync(
         MartenEventStore store, string host, long version, string? bindAddress, CancellationToken cancellationToken)
     {
-        var config = await RenderedAsync(store, host, version, cancellationToken).ConfigureAwait(false);
+        var config = await RenderedVersions.FindAsync(store, host, version, cancellationToken).ConfigureAwait(false);
         if (config is null)
         {
             return null;
@@ -75,19 +77,6 @@ internal static class ServedServices
         }
 
         return (config, CommitText.Subject(observed.Message), lines);
-    }
-
-    private static async Task<ConfigRendered?> RenderedAsync(MartenEventStore store, string host, long version, CancellationToken cancellationToken)
-    {
-        await foreach (var recorded in store.ReadStreamAsync(StreamNames.Config(host), ReadDirection.Backwards, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (recorded.Data is ConfigRendered rendered && rendered.Version <= version)
-            {
-                return rendered.Version == version ? rendered : null;
-            }
-        }
-
-        return null;
     }
 
     private static string Address(ServiceModel service, string? bindAddress)

@@ -78,7 +78,7 @@ internal sealed class UpReporter(MartenEventStore store, AgentHost agent, string
                 await ShowServicesAsync(
                     Invariant($"{Now()} v{applied.Version} applied ({applied.Method.ToString().ToLowerInvariant()}, {applied.Duration.TotalMilliseconds:0} ms)"),
                     applied.Version,
-                    entry is null ? null : HistoryText.Reason(entry),
+                    entry is null ? null : HistoryWording.Reason(entry),
                     cancellationToken).ConfigureAwait(false);
                 break;
             case ApplyFailed failed:
@@ -98,7 +98,7 @@ internal sealed class UpReporter(MartenEventStore store, AgentHost agent, string
     }
 
     /// <summary>
-    /// Prints <paramref name="headline"/> with why the version came about (<paramref name="reason"/>, see <see cref="HistoryText.Reason"/>;
+    /// Prints <paramref name="headline"/> with why the version came about (<paramref name="reason"/>, see <see cref="HistoryWording.Reason"/>;
     /// null names the version's commit instead), then the service lines that changed.
     /// </summary>
     private async Task ShowServicesAsync(string headline, long version, string? reason, CancellationToken cancellationToken)
