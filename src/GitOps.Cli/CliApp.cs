@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(RollbackCommand.Create());
+        root.Subcommands.Add(DashboardUserCommand.Create());
         return root;
     }
 

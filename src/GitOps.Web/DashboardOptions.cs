@@ -17,6 +17,9 @@ public sealed record DashboardOptions
     /// <summary>The shared webhook secret (from a file on the controller's machine); null turns the webhook endpoints off.</summary>
     public byte[]? WebhookSecret { get; init; }
 
+    /// <summary>Who may sign in (the users file); null: nobody, and only the status page is shown.</summary>
+    public Access.DashboardUsers? Users { get; init; }
+
     /// <summary>The largest webhook body accepted; a larger one is refused with 413 before it is read to the end.</summary>
     public int MaxWebhookBytes { get; init; } = 1024 * 1024;
 }

@@ -66,6 +66,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        PageRoutes.AddServices(builder.Services);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -74,36 +75,7 @@ public sealed class DashboardServer : IAsyncDisposable
         var app = builder.Build();
         var feed = new ChangeFeed();
         var server = new DashboardServer(app, metrics, feed);
-        IResult Page(string html) => Results.Content(html, "text/html; charset=utf-8");
-        IResult NotFound(string what) => Results.Content(Layout.Page("not found", $"<h1>Not found</h1><p>{Layout.E(what)}</p>", timeProvider.GetUtcNow()), "text/html; charset=utf-8", statusCode: 404);
-        app.MapGet("/", async Task<IResult> (HttpContext context) =>
-            Page(StatusPage.Render(await queries.StatusAsync(context.RequestAborted).ConfigureAwait(false), timeProvider.GetUtcNow())));
-        app.MapGet("/history", async (HttpContext context, string? host, string? commit, string? container) =>
-        {
-            var filter = new HistoryPage.Filter(Blank(host), Blank(commit), Blank(container));
-            var narrowed = filter.Commit is not null || filter.Container is not null;
-            var entries = await queries.HistoryAsync(filter.Host, narrowed ? 2_000 : 200, context.RequestAborted).ConfigureAwait(false);
-            return Page(HistoryPage.Render(entries, filter, timeProvider.GetUtcNow()));
-        });
-        app.MapGet("/hosts/{host}/versions/{version:long}", async (HttpContext context, string host, long version) =>
-        {
-            var rendered = await RenderedVersions.FindAsync(store, host, version, context.RequestAborted).ConfigureAwait(false);
-            if (rendered is null)
-            {
-                return NotFound($"host '{host}' has no configuration v{version}.");
-            }
-
-            var newest = await RenderedVersions.NewestAsync(store, host, context.RequestAborted).ConfigureAwait(false);
-            return Page(ConfigPage.RenderVersion(rendered, newest, timeProvider.GetUtcNow()));
-        });
-        app.MapGet("/hosts/{host}/diff", async (HttpContext context, string host, long from, long to) =>
-        {
-            var older = await RenderedVersions.FindAsync(store, host, from, context.RequestAborted).ConfigureAwait(false);
-            var newer = await RenderedVersions.FindAsync(store, host, to, context.RequestAborted).ConfigureAwait(false);
-            return older is null || newer is null
-                ? NotFound($"host '{host}' has no configuration v{(older is null ? from : to)}.")
-                : Page(ConfigPage.RenderDiff(older, newer, timeProvider.GetUtcNow()));
-        });
+        new PageRoutes(store, options.Users, timeProvider).Map(app);
         app.MapGet("/events", (HttpContext context) => feed.StreamAsync(context, server.stopping.Token));
         app.MapGet("/api/status", async Task<IResult> (HttpContext context) => Results.Json(await queries.StatusAsync(context.RequestAborted).ConfigureAwait(false)));
         app.MapGet("/metrics", async (HttpContext context) =>
@@ -151,8 +123,6 @@ public sealed class DashboardServer : IAsyncDisposable
         await app.DisposeAsync().ConfigureAwait(false);
         stopping.Dispose();
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>Every event after <paramref name="head"/>: counted in the metrics, and announced to open pages.</summary>
     private async Task FollowAsync(MartenEventStore store, GlobalPosition head, ILogger logger)

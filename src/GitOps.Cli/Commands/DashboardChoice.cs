@@ -4,6 +4,7 @@ using System.Text;
 using GitOps.EventStore;
 using GitOps.Reconciler.Controller;
 using GitOps.Web;
+using GitOps.Web.Access;
 
 namespace GitOps.Cli.Commands;
 
@@ -22,10 +23,18 @@ internal sealed class DashboardChoice
         HelpName = "file",
     };
 
+    public Option<string?> UsersFile { get; } = new("--users-file")
+    {
+        Description = "A file on this machine naming who may sign in to the dashboard, one `<name> <viewer|operator> <hash>` per line " +
+                      "(made with `gitops dashboard-user`; keep it chmod 600). Without it nobody signs in and the dashboard shows only the status page.",
+        HelpName = "file",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Address);
         command.Options.Add(SecretFile);
+        command.Options.Add(UsersFile);
     }
 
     /// <summary>
@@ -38,13 +47,14 @@ internal sealed class DashboardChoice
         ParseResult parseResult, MartenEventStore store, ControllerService controller, CommandContext context, Func<string, Task> say, CancellationToken cancellationToken)
     {
         var secret = await ReadSecretAsync(parseResult.GetValue(SecretFile), say, cancellationToken).ConfigureAwait(false);
+        var users = await ReadUsersAsync(parseResult.GetValue(UsersFile), say).ConfigureAwait(false);
         var address = parseResult.GetRequiredValue(Address);
         if (address == Off)
         {
             return NotStarted.Instance;
         }
 
-        var options = new DashboardOptions { Endpoint = IPEndPoint.Parse(address), Branch = controller.Branch!, WebhookSecret = secret };
+        var options = new DashboardOptions { Endpoint = IPEndPoint.Parse(address), Branch = controller.Branch!, WebhookSecret = secret, Users = users };
         try
         {
             var server = await DashboardServer.StartAsync(options, store, controller.FetchNow, context.LoggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -85,6 +95,37 @@ internal sealed class DashboardChoice
         return option;
     }
 
+    private static async Task<DashboardUsers?> ReadUsersAsync(string? path, Func<string, Task> say)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var users = DashboardUsers.Load(path);
+            await WarnIfOthersReadAsync(path, "--users-file", say).ConfigureAwait(false);
+            return users;
+        }
+        catch (FormatException ex)
+        {
+            throw new CommandInputException("--users-file " + ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandInputException($"--users-file '{path}' cannot be read: {ex.Message}");
+        }
+    }
+
+    private static async Task WarnIfOthersReadAsync(string path, string option, Func<string, Task> say)
+    {
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            await say($"notice: {option} '{path}' can be read by other users; chmod 600 '{path}'").ConfigureAwait(false);
+        }
+    }
+
     private static async Task<byte[]?> ReadSecretAsync(string? path, Func<string, Task> say, CancellationToken cancellationToken)
     {
         if (path is null)
@@ -108,11 +149,7 @@ internal sealed class DashboardChoice
             throw new CommandInputException($"--webhook-secret-file '{path}': its first line must hold the secret, at least 16 characters (e.g. from `openssl rand -hex 32`).");
         }
 
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
-        {
-            await say($"notice: --webhook-secret-file '{path}' can be read by other users; chmod 600 '{path}'").ConfigureAwait(false);
-        }
-
+        await WarnIfOthersReadAsync(path, "--webhook-secret-file", say).ConfigureAwait(false);
         return Encoding.UTF8.GetBytes(secret);
     }
 }

@@ -4,9 +4,9 @@ using GitOps.Cli.Store;
 using GitOps.Core.Desired;
 using GitOps.Core.Events;
 using GitOps.EventStore;
-using Serilog.Events;
-
+using GitOps.Reconciler;
 using GitOps.Reconciler.ReadModels;
+using Serilog.Events;
 
 namespace GitOps.Cli.Commands;
 
@@ -67,17 +67,16 @@ internal static class RollbackCommand
             var target = await FindRenderedAsync(eventStore, hostName, version, ct).ConfigureAwait(false);
             var appliedStream = StreamNames.Applied(hostName);
             var appliedBefore = await eventStore.StreamVersionAsync(appliedStream, ct).ConfigureAwait(false);
-            var request = new NewEvent(new RollbackRequested { Host = hostName, ToVersion = version, Actor = who }) { Actor = who, Commit = target.Commit };
-            await eventStore.AppendAsync(StreamNames.Operator, ExpectedVersion.Any, request, ct).ConfigureAwait(false);
+            var requestId = await RollbackRequests.RecordAsync(eventStore, target, who, ct).ConfigureAwait(false);
             var commit = CommitText.Short(target.Commit);
-            await context.Output.WriteLineAsync(Invariant($"Rollback of {hostName} to v{version} (commit {commit}) requested by {who}: request {request.EventId}.")).ConfigureAwait(false);
+            await context.Output.WriteLineAsync(Invariant($"Rollback of {hostName} to v{version} (commit {commit}) requested by {who}: request {requestId}.")).ConfigureAwait(false);
             var timeout = parseResult.GetValue(wait);
             if (timeout <= TimeSpan.Zero)
             {
                 return CliApp.ExitOk;
             }
 
-            var outcome = await WaitForOutcomeAsync(eventStore, appliedStream, appliedBefore, request.EventId, timeout, TimeProvider.System, ct).ConfigureAwait(false);
+            var outcome = await WaitForOutcomeAsync(eventStore, appliedStream, appliedBefore, requestId, timeout, TimeProvider.System, ct).ConfigureAwait(false);
             switch (outcome)
             {
                 case ConfigApplied applied:

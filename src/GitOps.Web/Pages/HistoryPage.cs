@@ -23,7 +23,7 @@ public static class HistoryPage
         }
     }
 
-    public static string Render(IReadOnlyList<HistoryEntry> entries, Filter filter, DateTimeOffset now)
+    public static string Render(IReadOnlyList<HistoryEntry> entries, Filter filter, PageFrame frame)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(filter);
@@ -65,6 +65,6 @@ public static class HistoryPage
         }
 
         html.Append("</div>");
-        return Layout.Page("history", html.ToString(), now);
+        return Layout.Page("history", html.ToString(), frame);
     }
 }

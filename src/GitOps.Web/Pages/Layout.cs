@@ -23,7 +23,10 @@ internal static class Layout
         pre{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.6rem;overflow-x:auto;font-size:.85rem;line-height:1.35}
         .add{background:#dafbe1;display:block}.del{background:#ffebe9;display:block}.hunk{color:#0969da;display:block}
         form.filter{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1rem}form.filter input{padding:.3rem}
-        .live{font-size:.8rem;color:#8c959f}
+        .live{font-size:.8rem;color:#8c959f}.who{margin-left:auto;color:#fff}header form{margin:0}
+        form.action{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.8rem;max-width:28rem}
+        form.action label{display:block;margin:.4rem 0}form.action input[type=text],form.action input[type=password]{width:100%;padding:.4rem;box-sizing:border-box}
+        .error{color:#b42318}button.danger{background:#cf222e;color:#fff;border:0;border-radius:6px;padding:.4rem .8rem}
         @media (max-width:700px){table,thead,tbody,tr,th,td{display:block}thead{display:none}tr{margin:0 0 .8rem;border:1px solid #d0d7de}
         td{border:none;border-bottom:1px solid #eaeef2}td::before{content:attr(data-label) ": ";font-weight:600}}
         """;
@@ -46,13 +49,18 @@ internal static class Layout
         })();
         """;
 
-    public static string Page(string title, string main, DateTimeOffset now)
+    public static string Page(string title, string main, PageFrame frame)
     {
+        ArgumentNullException.ThrowIfNull(frame);
         var html = new StringBuilder(main.Length + 4096);
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
             .Append("<title>gitops: ").Append(E(title)).Append("</title><style>").Append(Style).Append("</style></head><body>")
             .Append("<header><strong>gitops</strong><a href=\"/\">Status</a><a href=\"/history\">History</a><a href=\"/metrics\">Metrics</a>")
-            .Append("<span class=\"live\" id=\"live\">as of ").Append(E(now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))).Append("</span></header>")
+            .Append("<span class=\"live\" id=\"live\">as of ").Append(E(frame.Now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))).Append("</span>")
+            .Append(frame.User is { } user
+                ? $"<form class=\"who\" method=\"post\" action=\"/signout\"><span id=\"user\">{E(user.Name)} ({E(user.Role.ToString().ToLowerInvariant())})</span> {user.FormInput}<button type=\"submit\">sign out</button></form>"
+                : "<a class=\"who\" href=\"/signin\">sign in</a>")
+            .Append("</header>")
             .Append("<main>").Append(main).Append("</main><script>").Append(Script).Append("</script></body></html>");
         return html.ToString();
     }

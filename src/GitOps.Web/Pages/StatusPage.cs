@@ -11,8 +11,8 @@ namespace GitOps.Web.Pages;
 /// </summary>
 public static class StatusPage
 {
-    /// <summary>The page for <paramref name="report"/>, generated at <paramref name="now"/>.</summary>
-    public static string Render(StatusReport report, DateTimeOffset now)
+    /// <summary>The page for <paramref name="report"/>.</summary>
+    public static string Render(StatusReport report, PageFrame frame)
     {
         ArgumentNullException.ThrowIfNull(report);
         var html = new StringBuilder(4096);
@@ -61,7 +61,7 @@ public static class StatusPage
             html.Append("</tbody></table>");
         }
 
-        return Layout.Page("status", html.ToString(), now);
+        return Layout.Page("status", html.ToString(), frame);
     }
 
     private static void Commit(StringBuilder html, string label, CommitSummary? commit)

@@ -29,7 +29,7 @@ public sealed class StatusPageTests
             ],
         };
 
-        var page = StatusPage.Render(report, Now);
+        var page = StatusPage.Render(report, new PageFrame(Now));
 
         Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", page, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class StatusPageTests
             ],
         };
 
-        var page = StatusPage.Render(report, Now);
+        var page = StatusPage.Render(report, new PageFrame(Now));
 
         Assert.Contains(
             "<tr data-host=\"lb1\"><td data-label=\"host\"><a href=\"/history?host=lb1\">lb1</a></td><td data-label=\"state\" class=\"state-converged\">converged</td>" +
