@@ -12,4 +12,7 @@ internal static partial class DashboardLog
 
     [LoggerMessage(LogEventIds.Dashboard + 2, LogLevel.Error, "The dashboard stopped following the event store: /metrics counters no longer grow and open pages no longer update")]
     public static partial void MetricsStopped(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogEventIds.Dashboard + 3, LogLevel.Warning, "Commit status of {Commit} not reported to {Forge}: {Reason}")]
+    public static partial void CommitStatusFailed(ILogger logger, string commit, string forge, string reason);
 }

@@ -20,6 +20,9 @@ public sealed record DashboardOptions
     /// <summary>Who may sign in (the users file); null: nobody, and only the status page is shown.</summary>
     public Access.DashboardUsers? Users { get; init; }
 
+    /// <summary>Where to report each commit's status (validated, rejected, applied on N of M hosts); null: nowhere.</summary>
+    public CommitStatus.CommitStatusOptions? CommitStatus { get; init; }
+
     /// <summary>The largest webhook body accepted; a larger one is refused with 413 before it is read to the end.</summary>
     public int MaxWebhookBytes { get; init; } = 1024 * 1024;
 }

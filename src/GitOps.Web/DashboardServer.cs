@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using GitOps.EventStore;
 using GitOps.Reconciler.ReadModels;
+using GitOps.Web.CommitStatus;
 using GitOps.Web.Live;
 using GitOps.Web.Metrics;
 using GitOps.Web.Pages;
@@ -30,13 +31,15 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly CancellationTokenSource stopping = new();
     private readonly ChangeFeed feed;
+    private readonly CommitStatusReporter? statuses;
     private Task follower = Task.CompletedTask;
 
-    private DashboardServer(WebApplication app, GitOpsMetrics metrics, ChangeFeed feed)
+    private DashboardServer(WebApplication app, GitOpsMetrics metrics, ChangeFeed feed, CommitStatusReporter? statuses)
     {
         this.app = app;
         Metrics = metrics;
         this.feed = feed;
+        this.statuses = statuses;
     }
 
     /// <summary>The address the dashboard answers on, e.g. <c>http://127.0.0.1:8480/</c>.</summary>
@@ -74,7 +77,7 @@ public sealed class DashboardServer : IAsyncDisposable
         });
         var app = builder.Build();
         var feed = new ChangeFeed();
-        var server = new DashboardServer(app, metrics, feed);
+        var server = new DashboardServer(app, metrics, feed, options.CommitStatus is { } status ? new CommitStatusReporter(status, logger) : null);
         new PageRoutes(store, options.Users, timeProvider).Map(app);
         app.MapGet("/events", (HttpContext context) => feed.StreamAsync(context, server.stopping.Token));
         app.MapGet("/api/status", async Task<IResult> (HttpContext context) => Results.Json(await queries.StatusAsync(context.RequestAborted).ConfigureAwait(false)));
@@ -119,6 +122,12 @@ public sealed class DashboardServer : IAsyncDisposable
         // First: the follower and every open /events stream end, so stopping Kestrel waits for nothing.
         await stopping.CancelAsync().ConfigureAwait(false);
         await follower.ConfigureAwait(false);
+        if (statuses is not null)
+        {
+            // The statuses already queued are still sent (each at most three tries).
+            await statuses.DisposeAsync().ConfigureAwait(false);
+        }
+
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         stopping.Dispose();
@@ -132,6 +141,7 @@ public sealed class DashboardServer : IAsyncDisposable
             await foreach (var recorded in store.SubscribeAsync("dashboard", head, stopping.Token).ConfigureAwait(false))
             {
                 Metrics.Observe(recorded.Data);
+                statuses?.Observe(recorded.Data);
                 feed.Publish(recorded.Position.Sequence);
             }
         }

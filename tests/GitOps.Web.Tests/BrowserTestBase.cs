@@ -62,8 +62,8 @@ public abstract class BrowserTestBase(PostgresFixture database, ITestOutputHelpe
     protected const string AnnPassword = "ann-operator-password";
     protected const string BobPassword = "bob-viewer-password";
 
-    protected static Access.DashboardUsers Users() => Access.DashboardUsers.Parse(
-        $"ann operator {Access.SecretHash.HashPassword(AnnPassword, 100_000)}\nbob viewer {Access.SecretHash.HashPassword(BobPassword, 100_000)}\n", "users");
+    protected static GitOps.Web.Access.DashboardUsers Users() => GitOps.Web.Access.DashboardUsers.Parse(
+        $"ann operator {GitOps.Web.Access.SecretHash.HashPassword(AnnPassword, 100_000)}\nbob viewer {GitOps.Web.Access.SecretHash.HashPassword(BobPassword, 100_000)}\n", "users");
 
     protected static async Task SignInAsync(IPage page, string name, string password)
     {

@@ -5,6 +5,8 @@ using GitOps.EventStore;
 using GitOps.Reconciler.Controller;
 using GitOps.Web;
 using GitOps.Web.Access;
+using GitOps.Web.CommitStatus;
+using GitOps.Web.Webhooks;
 
 namespace GitOps.Cli.Commands;
 
@@ -30,11 +32,29 @@ internal sealed class DashboardChoice
         HelpName = "file",
     };
 
+    public Option<string?> CommitStatus { get; } = CreateCommitStatus();
+
+    public Option<Uri?> CommitStatusApi { get; } = new("--commit-status-api")
+    {
+        Description = "The repository's address in the forge's API, for --commit-status: https://api.github.com/repos/<owner>/<repo>, " +
+                      "https://<gitlab>/api/v4/projects/<id> or https://<gitea>/api/v1/repos/<owner>/<repo>.",
+        HelpName = "url",
+    };
+
+    public Option<string?> CommitStatusTokenFile { get; } = new("--commit-status-token-file")
+    {
+        Description = "A file on this machine holding a token allowed to set commit statuses (its first line), for --commit-status.",
+        HelpName = "file",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Address);
         command.Options.Add(SecretFile);
         command.Options.Add(UsersFile);
+        command.Options.Add(CommitStatus);
+        command.Options.Add(CommitStatusApi);
+        command.Options.Add(CommitStatusTokenFile);
     }
 
     /// <summary>
@@ -48,13 +68,14 @@ internal sealed class DashboardChoice
     {
         var secret = await ReadSecretAsync(parseResult.GetValue(SecretFile), say, cancellationToken).ConfigureAwait(false);
         var users = await ReadUsersAsync(parseResult.GetValue(UsersFile), say).ConfigureAwait(false);
+        var statuses = await ReadCommitStatusAsync(parseResult, say, cancellationToken).ConfigureAwait(false);
         var address = parseResult.GetRequiredValue(Address);
         if (address == Off)
         {
             return NotStarted.Instance;
         }
 
-        var options = new DashboardOptions { Endpoint = IPEndPoint.Parse(address), Branch = controller.Branch!, WebhookSecret = secret, Users = users };
+        var options = new DashboardOptions { Endpoint = IPEndPoint.Parse(address), Branch = controller.Branch!, WebhookSecret = secret, Users = users, CommitStatus = statuses };
         try
         {
             var server = await DashboardServer.StartAsync(options, store, controller.FetchNow, context.LoggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -93,6 +114,59 @@ internal sealed class DashboardChoice
             }
         });
         return option;
+    }
+
+    private static Option<string?> CreateCommitStatus()
+    {
+        var option = new Option<string?>("--commit-status")
+        {
+            Description = "Report each commit's fate (validated, rejected, applied on N of M hosts) to this forge's commit-status API, " +
+                          "so pull requests show it; needs --commit-status-api and --commit-status-token-file, and the dashboard on.",
+            HelpName = "github|gitlab|gitea",
+        };
+        option.AcceptOnlyFromAmong("github", "gitlab", "gitea");
+        return option;
+    }
+
+    private async Task<CommitStatusOptions?> ReadCommitStatusAsync(ParseResult parseResult, Func<string, Task> say, CancellationToken cancellationToken)
+    {
+        var forge = parseResult.GetValue(CommitStatus);
+        var api = parseResult.GetValue(CommitStatusApi);
+        var tokenFile = parseResult.GetValue(CommitStatusTokenFile);
+        if (forge is null)
+        {
+            return api is null && tokenFile is null
+                ? null
+                : throw new CommandInputException("--commit-status-api and --commit-status-token-file need --commit-status github|gitlab|gitea.");
+        }
+
+        if (api is null || tokenFile is null)
+        {
+            throw new CommandInputException($"--commit-status {forge} needs --commit-status-api <url> and --commit-status-token-file <file>.");
+        }
+
+        if (!api.IsAbsoluteUri || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new CommandInputException($"--commit-status-api '{api}' is not an http(s) address; e.g. https://api.github.com/repos/<owner>/<repo>.");
+        }
+
+        string token;
+        try
+        {
+            token = (await File.ReadAllTextAsync(tokenFile, cancellationToken).ConfigureAwait(false)).Split('\n')[0].Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandInputException($"--commit-status-token-file '{tokenFile}' cannot be read: {ex.Message}");
+        }
+
+        if (token.Length == 0)
+        {
+            throw new CommandInputException($"--commit-status-token-file '{tokenFile}' is empty: its first line must hold the token.");
+        }
+
+        await WarnIfOthersReadAsync(tokenFile, "--commit-status-token-file", say).ConfigureAwait(false);
+        return new CommitStatusOptions(Enum.Parse<Forge>(forge, ignoreCase: true), api, token);
     }
 
     private static async Task<DashboardUsers?> ReadUsersAsync(string? path, Func<string, Task> say)
