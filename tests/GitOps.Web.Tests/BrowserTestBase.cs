@@ -1,13 +1,8 @@
-using System.Diagnostics;
-using System.Net;
 using GitOps.Core.Events;
 using GitOps.EventStore;
 using GitOps.Reconciler;
-using GitOps.Reconciler.Controller;
 using GitOps.Testing.Git;
 using GitOps.Testing.Postgres;
-using GitOps.Testing.Time;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 using Xunit;
 using Xunit.Abstractions;
@@ -106,17 +101,5 @@ public abstract class BrowserTestBase(PostgresFixture database, ITestOutputHelpe
         output.WriteLine("screenshot: " + path);
     }
 
-    protected static string Service(string balance) => $$"""
-        apiVersion: gitops/v1
-        kind: Service
-        name: web
-        listen: { port: 18080, mode: http }
-        routes:
-          - { host: web.example.com }
-        backend:
-          balance: {{balance}}
-          servers:
-            - { name: s1, address: 127.0.0.1:18081 }
-            - { name: s2, address: 127.0.0.1:18082 }
-        """;
+    protected static string Service(string balance) => TestRepository.Service(balance);
 }

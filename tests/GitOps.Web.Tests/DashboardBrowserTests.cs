@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using GitOps.Core.Events;
-using GitOps.EventStore;
-using GitOps.Reconciler;
 using GitOps.Reconciler.Controller;
-using GitOps.Testing.Git;
 using GitOps.Testing.Postgres;
 using GitOps.Testing.Time;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -47,7 +47,7 @@ public sealed class DashboardServerTests(PostgresFixture database) : IClassFixtu
     public async Task SignedGitHubPush_MakesTheControllerFetchAtOnce_AndPageAndMetricsShowIt()
     {
         Git.WriteFile("gitops.yaml", "apiVersion: gitops/v1\nkind: Settings\nhosts:\n  - name: lb1\n")
-            .WriteFile("services/web.yaml", Service("roundrobin"));
+            .WriteFile("services/web.yaml", TestRepository.Service("roundrobin", servers: 1));
         await Git.CommitAsync("web");
         await Git.CreateRemoteAsync();
         var options = new ControllerOptions
@@ -66,7 +66,7 @@ public sealed class DashboardServerTests(PostgresFixture database) : IClassFixtu
             controller.FetchNow,
             NullLoggerFactory.Instance);
 
-        Git.WriteFile("services/web.yaml", Service("leastconn"));
+        Git.WriteFile("services/web.yaml", TestRepository.Service("leastconn", servers: 1));
         var pushed = await Git.CommitAsync("web: leastconn");
         await Git.PushAsync();
         var body = Encoding.UTF8.GetBytes($$"""{"ref":"refs/heads/main","after":"{{pushed}}"}""");
@@ -163,17 +163,4 @@ public sealed class DashboardServerTests(PostgresFixture database) : IClassFixtu
     }
 
     private static string Sign(byte[] secret, byte[] body) => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, body));
-
-    private static string Service(string balance) => $$"""
-        apiVersion: gitops/v1
-        kind: Service
-        name: web
-        listen: { port: 18080, mode: http }
-        routes:
-          - { host: web.example.com }
-        backend:
-          balance: {{balance}}
-          servers:
-            - { name: s1, address: 127.0.0.1:18081 }
-        """;
 }
