@@ -322,12 +322,17 @@ public sealed class MartenEventStore : IAsyncDisposable
         await dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The stream Marten writes its tombstone rows to.</summary>
+    private const string TombstoneStream = "mt_tombstone";
+
     /// <summary>One page of <see cref="ReadAllAsync"/>: events after <paramref name="after"/> in sequence order, of <paramref name="streams"/> only unless null.</summary>
     internal async Task<List<RecordedEvent>> ReadPageAsync(NpgsqlConnection connection, GlobalPosition after, int limit, IReadOnlySet<string>? streams, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             streams is null
-                ? $"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE seq_id > $1 ORDER BY seq_id LIMIT $2"
+                // Marten fills the sequence numbers of an append that failed mid-way (a database restart) with tombstone rows of
+                // its own stream: placeholders, never events of ours.
+                ? $"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE seq_id > $1 AND stream_id <> '{TombstoneStream}' ORDER BY seq_id LIMIT $2"
                 : $"SELECT {EventRows.Columns} FROM {SchemaName}.mt_events WHERE seq_id > $1 AND stream_id = ANY($3) ORDER BY seq_id LIMIT $2",
             connection);
         command.Parameters.Add(new() { Value = after.Sequence });
