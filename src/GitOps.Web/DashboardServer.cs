@@ -31,15 +31,14 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly CancellationTokenSource stopping = new();
     private readonly ChangeFeed feed;
-    private readonly CommitStatusReporter? statuses;
+    private CommitStatusReporter? statuses;
     private Task follower = Task.CompletedTask;
 
-    private DashboardServer(WebApplication app, GitOpsMetrics metrics, ChangeFeed feed, CommitStatusReporter? statuses)
+    private DashboardServer(WebApplication app, GitOpsMetrics metrics, ChangeFeed feed)
     {
         this.app = app;
         Metrics = metrics;
         this.feed = feed;
-        this.statuses = statuses;
     }
 
     /// <summary>The address the dashboard answers on, e.g. <c>http://127.0.0.1:8480/</c>.</summary>
@@ -77,8 +76,8 @@ public sealed class DashboardServer : IAsyncDisposable
         });
         var app = builder.Build();
         var feed = new ChangeFeed();
-        var server = new DashboardServer(app, metrics, feed, options.CommitStatus is { } status ? new CommitStatusReporter(status, logger) : null);
-        new PageRoutes(store, options.Users, timeProvider).Map(app);
+        var server = new DashboardServer(app, metrics, feed);
+        new PageRoutes(store, queries, options.Users, timeProvider).Map(app);
         app.MapGet("/events", (HttpContext context) => feed.StreamAsync(context, server.stopping.Token));
         app.MapGet("/api/status", async Task<IResult> (HttpContext context) => Results.Json(await queries.StatusAsync(context.RequestAborted).ConfigureAwait(false)));
         app.MapGet("/metrics", async (HttpContext context) =>
@@ -108,11 +107,14 @@ public sealed class DashboardServer : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException)
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            server.stopping.Dispose();
             throw new DashboardException($"the dashboard cannot listen on {options.Endpoint}: {ex.Message}", ex);
         }
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Address = new Uri(bound.EndsWith('/') ? bound : bound + "/");
+        // Only once listening: a dashboard that could not start leaves no sender behind.
+        server.statuses = options.CommitStatus is { } status ? new CommitStatusReporter(status, logger) : null;
         server.follower = Task.Run(() => server.FollowAsync(store, head, logger), CancellationToken.None);
         return server;
     }

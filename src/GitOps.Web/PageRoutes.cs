@@ -21,12 +21,10 @@ namespace GitOps.Web;
 /// token (a request from another site, or a replayed form, is refused). Users sign in with a name and password from the
 /// users file (a session cookie: HttpOnly, SameSite=Strict, 8 hours), or send an API token as a bearer header.
 /// </summary>
-internal sealed class PageRoutes(MartenEventStore store, DashboardUsers? users, TimeProvider timeProvider)
+internal sealed class PageRoutes(MartenEventStore store, ReadModelQueries queries, DashboardUsers? users, TimeProvider timeProvider)
 {
     /// <summary>The form field every form's anti-forgery token travels in.</summary>
     public const string FormField = "csrf";
-
-    private readonly ReadModelQueries queries = new(store);
 
     /// <summary>Registers what the routes need: cookie sessions, anti-forgery, keys that live as long as the process.</summary>
     public static void AddServices(IServiceCollection services)

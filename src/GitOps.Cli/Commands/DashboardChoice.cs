@@ -150,22 +150,12 @@ internal sealed class DashboardChoice
             throw new CommandInputException($"--commit-status-api '{api}' is not an http(s) address; e.g. https://api.github.com/repos/<owner>/<repo>.");
         }
 
-        string token;
-        try
-        {
-            token = (await File.ReadAllTextAsync(tokenFile, cancellationToken).ConfigureAwait(false)).Split('\n')[0].Trim();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CommandInputException($"--commit-status-token-file '{tokenFile}' cannot be read: {ex.Message}");
-        }
-
+        var token = await ReadFirstLineAsync(tokenFile, "--commit-status-token-file", say, cancellationToken).ConfigureAwait(false);
         if (token.Length == 0)
         {
             throw new CommandInputException($"--commit-status-token-file '{tokenFile}' is empty: its first line must hold the token.");
         }
 
-        await WarnIfOthersReadAsync(tokenFile, "--commit-status-token-file", say).ConfigureAwait(false);
         return new CommitStatusOptions(Enum.Parse<Forge>(forge, ignoreCase: true), api, token);
     }
 
@@ -207,6 +197,19 @@ internal sealed class DashboardChoice
             return null;
         }
 
+        var secret = await ReadFirstLineAsync(path, "--webhook-secret-file", say, cancellationToken).ConfigureAwait(false);
+        if (secret.Length < 16)
+        {
+            throw new CommandInputException($"--webhook-secret-file '{path}': its first line must hold the secret, at least 16 characters (e.g. from `openssl rand -hex 32`).");
+        }
+
+        return Encoding.UTF8.GetBytes(secret);
+    }
+
+    /// <summary>The first line of a file holding a secret (<paramref name="option"/> names it), trimmed; a notice when others may read it.</summary>
+    /// <exception cref="CommandInputException">The file cannot be read.</exception>
+    private static async Task<string> ReadFirstLineAsync(string path, string option, Func<string, Task> say, CancellationToken cancellationToken)
+    {
         string text;
         try
         {
@@ -214,16 +217,10 @@ internal sealed class DashboardChoice
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CommandInputException($"--webhook-secret-file '{path}' cannot be read: {ex.Message}");
+            throw new CommandInputException($"{option} '{path}' cannot be read: {ex.Message}");
         }
 
-        var secret = text.Split('\n')[0].TrimEnd('\r').Trim();
-        if (secret.Length < 16)
-        {
-            throw new CommandInputException($"--webhook-secret-file '{path}': its first line must hold the secret, at least 16 characters (e.g. from `openssl rand -hex 32`).");
-        }
-
-        await WarnIfOthersReadAsync(path, "--webhook-secret-file", say).ConfigureAwait(false);
-        return Encoding.UTF8.GetBytes(secret);
+        await WarnIfOthersReadAsync(path, option, say).ConfigureAwait(false);
+        return text.Split('\n')[0].Trim();
     }
 }
